@@ -1,0 +1,56 @@
+import { readdir, readFile, stat } from "node:fs/promises";
+import { join, relative, sep } from "node:path";
+import type { Diagnostic, Snapshot } from "../core/types.js";
+import { UsageError } from "./io.js";
+
+/** Larger files are reported instead of read: no manifest is this big, and memory is finite. */
+export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+const SKIPPED_DIRECTORIES = new Set([".git", "node_modules"]);
+
+export interface ReadSnapshot {
+  snapshot: Snapshot;
+  diagnostics: Diagnostic[];
+}
+
+/** Reads one file of a directory, or undefined when it does not exist. */
+export async function readOptionalFile(root: string, path: string): Promise<string | undefined> {
+  try {
+    return await readFile(join(root, path), "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new UsageError(`cannot read ${join(root, path)}: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Reads the files of a directory tree that `wanted` selects (the config's manifest globs, and
+ * the policy files) into a Snapshot keyed by POSIX paths relative to `root`.
+ */
+export async function readDirectorySnapshot(root: string, wanted: (path: string) => boolean): Promise<ReadSnapshot> {
+  let info;
+  try {
+    info = await stat(root);
+  } catch {
+    throw new UsageError(`cannot read ${root}: no such directory`);
+  }
+  if (!info.isDirectory()) throw new UsageError(`${root} is not a directory`);
+
+  const files = new Map<string, string>();
+  const diagnostics: Diagnostic[] = [];
+  const decoder = new TextDecoder("utf-8", { fatal: false });
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const path = relative(root, join(entry.parentPath, entry.name)).split(sep).join("/");
+    if (path.split("/").some((part) => SKIPPED_DIRECTORIES.has(part))) continue;
+    if (!wanted(path)) continue;
+    const absolute = join(root, path);
+    const size = (await stat(absolute)).size;
+    if (size > MAX_FILE_BYTES) {
+      diagnostics.push({ file: path, line: 1, severity: "error", message: `file is ${size} bytes, over meshgate's limit of ${MAX_FILE_BYTES}: not read` });
+      continue;
+    }
+    files.set(path, decoder.decode(await readFile(absolute)));
+  }
+  return { snapshot: { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1))) }, diagnostics };
+}

@@ -1,0 +1,220 @@
+import type { ApplicationManifest, ComponentSpec, ManifestSet, RawManifest } from "../manifests/read-manifests.js";
+import type { NodePath } from "../manifests/yaml-file.js";
+import { compileSchema, type SchemaCheck } from "../schema-check.js";
+import type { Diagnostic, DiagnosticSeverity, KubeObject, RenderResult, Resource, SourceRef } from "../types.js";
+import type { ComponentDefinition } from "./component.js";
+import { assembleComponentMesh, type ComponentMesh } from "./component-mesh.js";
+import { COMPONENTS } from "./components/index.js";
+import { identityOf, sortResources } from "./identity.js";
+import type { ComponentInfo, RenderConfig, TraitDefinition, TraitRef } from "./trait.js";
+import { TRAITS } from "./traits/index.js";
+import { isKnownIstioType, validateResource } from "./validate-resource.js";
+
+const LABEL_APP = "app.oam.dev/name";
+const LABEL_COMPONENT = "app.oam.dev/component";
+
+const schemaChecks = new Map<object, SchemaCheck>();
+function checkerFor(schema: object): SchemaCheck {
+  let check = schemaChecks.get(schema);
+  if (!check) {
+    check = compileSchema(schema);
+    schemaChecks.set(schema, check);
+  }
+  return check;
+}
+
+interface Rendered {
+  resource: Resource;
+  /** Where validation problems of this resource are reported: the document node, or the trait. */
+  lineOf(path: NodePath): number;
+  file: string;
+}
+
+/**
+ * Renders the Istio configuration that a manifest set implies. Pure and deterministic: the same
+ * manifests give byte-identical output. A broken Application, component or trait is reported
+ * and skipped; everything else still renders.
+ */
+export function renderManifests(manifests: ManifestSet, config: RenderConfig): RenderResult {
+  const diagnostics: Diagnostic[] = [...manifests.diagnostics];
+  const rendered: Rendered[] = [];
+  const ingressHosts = new Map<string, TraitRef & { component: string }>();
+
+  for (const app of manifests.applications) {
+    for (const component of app.components) {
+      renderComponent({ app, component, config, rendered, diagnostics, ingressHosts });
+    }
+  }
+  for (const raw of manifests.istio) rendered.push(fromRaw(raw));
+
+  const resources = checkResources(rendered, diagnostics);
+  const inventory = manifests.services.map((raw) => fromRaw(raw).resource);
+  return { resources: sortResources(resources), inventory: sortResources(inventory), diagnostics: sortDiagnostics(diagnostics) };
+}
+
+function fromRaw(raw: RawManifest): Rendered {
+  const { document } = raw;
+  return {
+    resource: { object: raw.object, source: { file: document.file, line: document.line } },
+    lineOf: (path) => document.lineOf(path),
+    file: document.file,
+  };
+}
+
+function renderComponent(params: {
+  app: ApplicationManifest;
+  component: ComponentSpec;
+  config: RenderConfig;
+  rendered: Rendered[];
+  diagnostics: Diagnostic[];
+  ingressHosts: Map<string, TraitRef & { component: string }>;
+}): void {
+  const { app, component, config, rendered, diagnostics, ingressHosts } = params;
+  const { document } = app;
+  const file = document.file;
+  const at = (path: NodePath): number => document.lineOf(path);
+  const report = (severity: DiagnosticSeverity, message: string, line: number): void => {
+    diagnostics.push({ file, line, severity, message: `${app.name}/${component.name}: ${message}` });
+  };
+  const selector = { [LABEL_APP]: app.name, [LABEL_COMPONENT]: component.name };
+  const labels = { [LABEL_APP]: app.name, [LABEL_COMPONENT]: component.name };
+  const base: Omit<ComponentInfo, "ports"> = {
+    app: app.name,
+    name: component.name,
+    namespace: app.namespace,
+    type: component.type,
+    host: `${component.name}.${app.namespace}.svc.${config.mesh.clusterDomain}`,
+    selector,
+  };
+  const push = (object: KubeObject, source: SourceRef, lineOf: (path: NodePath) => number, sources?: Resource["sources"]): void => {
+    object.metadata.labels = { ...object.metadata.labels, ...labels };
+    rendered.push({ resource: { object, source, ...(sources ? { sources } : {}) }, lineOf, file });
+  };
+
+  // 1. The workload.
+  let ports: ComponentInfo["ports"];
+  const definition: ComponentDefinition | undefined = COMPONENTS.get(component.type);
+  if (!definition) {
+    report("notice", `component type \`${component.type}\` is not known to meshgate: no workload is rendered, its traits still are`, at([...component.path, "type"]));
+  } else {
+    const props = structuredClone(component.properties);
+    const issues = definition.schema ? checkerFor(definition.schema)(props) : [];
+    for (const issue of issues) report("error", `invalid ${component.type} properties: ${issue.message}`, at([...component.path, "properties", ...issue.path]));
+    if (issues.length > 0) return;
+    ({ ports } = definition.render({
+      props,
+      component: base,
+      emit: (object, path = []) => {
+        const line = at([...component.path, "properties", ...path]);
+        push(object, { file, line, app: app.name, component: component.name }, (p) => (path.length > 0 ? at([...component.path, "properties", ...path, ...p]) : line));
+      },
+      report: (severity, message, path = []) => {
+        report(severity, message, at(path.length > 0 ? [...component.path, "properties", ...path] : component.path));
+      },
+    }));
+  }
+  const info: ComponentInfo = { ...base, ...(ports ? { ports } : {}) };
+
+  // 2. The traits, each on its own or into the component's shared routing resources.
+  const mesh: ComponentMesh = {};
+  const seenTypes = new Map<string, number>();
+  for (const trait of component.traits) {
+    const line = at(trait.path);
+    const ref: TraitRef = { type: trait.type, file, line };
+    const traitDefinition: TraitDefinition | undefined = TRAITS.get(trait.type);
+    if (!traitDefinition) {
+      report("notice", `trait \`${trait.type}\` has no mesh effect known to meshgate: skipped`, line);
+      continue;
+    }
+    const earlier = seenTypes.get(trait.type);
+    if (earlier !== undefined) {
+      report("error", `trait \`${trait.type}\` is given twice (lines ${earlier} and ${line}): merge them into one`, line);
+      continue;
+    }
+    seenTypes.set(trait.type, line);
+    const props = structuredClone(trait.properties);
+    const issues = checkerFor(traitDefinition.schema)(props);
+    for (const issue of issues) report("error", `invalid \`${trait.type}\` properties: ${issue.message}`, at([...trait.path, "properties", ...issue.path]));
+    if (issues.length > 0) continue;
+    const source: SourceRef = { file, line, app: app.name, component: component.name, trait: trait.type };
+    traitDefinition.render({
+      props,
+      component: info,
+      config,
+      trait: ref,
+      mesh,
+      emit: (object) => {
+        push(object, source, () => line);
+      },
+      report: (severity, message, path = []) => {
+        // Without a property path, at the trait itself: where its resources' provenance points.
+        report(severity, `${trait.type}: ${message}`, path.length > 0 ? at([...trait.path, "properties", ...path]) : line);
+      },
+    });
+  }
+
+  // 3. The shared resources, now that every trait has had its say.
+  for (const assembled of assembleComponentMesh(info, mesh)) {
+    const first = assembled.sources[0];
+    if (!first) continue;
+    const source: SourceRef = { file, line: first.line, app: app.name, component: component.name, trait: first.trait };
+    const sources = assembled.sources.map(({ file: f, line: l, trait: t, paths }) => ({ file: f, line: l, trait: t, paths }));
+    push(assembled.object, source, () => first.line, sources);
+  }
+
+  // 4. A host can be claimed by one ingress only: Istio would pick one of two gateways at random.
+  const ingress = mesh.ingress;
+  if (ingress) {
+    for (const host of ingress.value.hosts) {
+      const claimed = ingressHosts.get(host);
+      if (claimed) {
+        report("error", `mesh-ingress host ${host} is already exposed by ${claimed.component} (${claimed.file}:${claimed.line}): two gateways claiming one host conflict in Istio`, ingress.by.line);
+      } else {
+        ingressHosts.set(host, { ...ingress.by, component: `${app.name}/${component.name}` });
+      }
+    }
+  }
+}
+
+/** Validates every object, rejects duplicate identities, and returns what may be output. */
+function checkResources(rendered: Rendered[], diagnostics: Diagnostic[]): Resource[] {
+  const byIdentity = new Map<string, Rendered>();
+  const out: Resource[] = [];
+  for (const entry of rendered) {
+    const { object, source } = entry.resource;
+    const identity = identityOf(object);
+    const what = `${object.kind} ${object.metadata.namespace ?? ""}/${object.metadata.name}`;
+    const existing = byIdentity.get(identity);
+    if (existing) {
+      const first = existing.resource.source;
+      diagnostics.push({ file: source.file, line: source.line, severity: "error", message: `${what} is also rendered by ${describeSource(first)}: two sources for one resource conflict; rename one` });
+      continue;
+    }
+    byIdentity.set(identity, entry);
+    const group = object.apiVersion.split("/")[0] ?? "";
+    const check = validateResource(object);
+    if (check.status === "invalid") {
+      for (const issue of check.issues) {
+        diagnostics.push({ file: entry.file, line: entry.lineOf(issue.path), severity: "error", message: `${what} is not valid ${object.apiVersion}: ${issue.message}` });
+      }
+    } else if (check.status === "unknown" && group.endsWith(".istio.io") && !isKnownIstioType(object.apiVersion, object.kind)) {
+      diagnostics.push({ file: entry.file, line: entry.lineOf(["apiVersion"]), severity: "error", message: `${what}: Istio serves no ${object.kind} at ${object.apiVersion}` });
+    }
+    // Invalid documents stay in the set: rules must still see what they would have done.
+    out.push(entry.resource);
+  }
+  return out;
+}
+
+function describeSource(source: SourceRef): string {
+  const where = `${source.file}:${source.line}`;
+  if (source.component === undefined) return where;
+  return `${source.app ?? ""}/${source.component}${source.trait !== undefined ? ` (trait ${source.trait})` : ""} at ${where}`;
+}
+
+function sortDiagnostics(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => (a.d.file < b.d.file ? -1 : a.d.file > b.d.file ? 1 : a.d.line - b.d.line || a.i - b.i))
+    .map(({ d }) => d);
+}

@@ -1,0 +1,63 @@
+import type { ErrorObject } from "ajv";
+import type { Model } from "@kubernetes-models/base";
+import * as networkingV1 from "@kubernetes-models/istio/networking.istio.io/v1";
+import * as networkingV1alpha3 from "@kubernetes-models/istio/networking.istio.io/v1alpha3";
+import * as networkingV1beta1 from "@kubernetes-models/istio/networking.istio.io/v1beta1";
+import * as securityV1 from "@kubernetes-models/istio/security.istio.io/v1";
+import * as securityV1beta1 from "@kubernetes-models/istio/security.istio.io/v1beta1";
+import * as telemetryV1 from "@kubernetes-models/istio/telemetry.istio.io/v1";
+import * as telemetryV1alpha1 from "@kubernetes-models/istio/telemetry.istio.io/v1alpha1";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { Service } from "kubernetes-models/v1/Service";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { explainErrors, type SchemaIssue } from "../schema-check.js";
+import type { KubeObject } from "../types.js";
+
+interface ModelClass {
+  apiVersion: string;
+  kind: string;
+  new (data: never): Model<unknown>;
+}
+
+const MODELS = new Map<string, ModelClass>();
+for (const module of [networkingV1, networkingV1alpha3, networkingV1beta1, securityV1, securityV1beta1, telemetryV1, telemetryV1alpha1]) {
+  for (const value of Object.values(module)) {
+    if (typeof value !== "function") continue;
+    const model = value as unknown as Partial<ModelClass>;
+    if (typeof model.apiVersion === "string" && typeof model.kind === "string") {
+      MODELS.set(`${model.apiVersion}/${model.kind}`, model as ModelClass);
+    }
+  }
+}
+for (const model of [Deployment, Service, ServiceAccount] as unknown as ModelClass[]) {
+  MODELS.set(`${model.apiVersion}/${model.kind}`, model);
+}
+
+export type ResourceCheck =
+  | { status: "valid" }
+  | { status: "invalid"; issues: SchemaIssue[] }
+  /** No schema is known for this apiVersion and kind. */
+  | { status: "unknown" };
+
+/**
+ * Validates an object with the @kubernetes-models validators (the CRD's OpenAPI schema). They
+ * accept unknown fields and skip the CRDs' CEL rules, so a "valid" here is necessary, not
+ * sufficient: the renderers' tests pin their output field by field.
+ */
+export function validateResource(object: KubeObject): ResourceCheck {
+  const model = MODELS.get(`${object.apiVersion}/${object.kind}`);
+  if (!model) return { status: "unknown" };
+  try {
+    new model(object as never).validate();
+    return { status: "valid" };
+  } catch (error) {
+    const errors = (error as { errors?: ErrorObject[] }).errors;
+    if (!Array.isArray(errors)) throw error;
+    return { status: "invalid", issues: explainErrors(errors, object) };
+  }
+}
+
+/** Whether meshgate knows this Istio apiVersion and kind (Istio serves only these). */
+export function isKnownIstioType(apiVersion: string, kind: string): boolean {
+  return MODELS.has(`${apiVersion}/${kind}`);
+}

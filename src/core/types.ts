@@ -1,0 +1,73 @@
+// The shared vocabulary of the pipeline. Everything here is plain data: no classes,
+// no I/O, so any stage can be tested with literals.
+
+/** One revision of a repository: the files that matter, by path (POSIX, relative). */
+export interface Snapshot {
+  readonly files: ReadonlyMap<string, string>;
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | JsonObject;
+export interface JsonObject {
+  [key: string]: JsonValue | undefined;
+}
+
+export type DiagnosticSeverity = "error" | "warning" | "notice";
+
+/** A user-facing problem with the input, always anchored at a file and a line (1-based). */
+export interface Diagnostic {
+  file: string;
+  line: number;
+  severity: DiagnosticSeverity;
+  message: string;
+}
+
+/** Where a rendered resource (or one field of it) came from. */
+export interface SourceRef {
+  file: string;
+  line: number;
+  app?: string;
+  component?: string;
+  trait?: string;
+}
+
+/** One trait (or document) that wrote part of a resource, with the JSON pointers it wrote. */
+export interface Contribution {
+  file: string;
+  line: number;
+  trait: string;
+  paths: string[];
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [key: string]: JsonValue | undefined;
+}
+
+/** A Kubernetes object as it would be applied. */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+  spec?: JsonObject;
+  [key: string]: JsonValue | ObjectMeta | undefined;
+}
+
+/** A rendered object plus its provenance. `source` is the document or the first contributor. */
+export interface Resource {
+  object: KubeObject;
+  source: SourceRef;
+  /** Present when several traits shaped the resource (VirtualService C, DestinationRule C). */
+  sources?: Contribution[];
+}
+
+/** The outcome of rendering one revision. */
+export interface RenderResult {
+  /** Sorted by kind, namespace, name: the order is part of the output's determinism. */
+  resources: Resource[];
+  /** Raw Kubernetes Services read as inventory for reference checks (not rendered, not diffed). */
+  inventory: Resource[];
+  diagnostics: Diagnostic[];
+}
