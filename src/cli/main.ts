@@ -1,11 +1,16 @@
-import { readFileSync } from "node:fs";
 import { EXIT_USAGE, UsageError, type CliIO } from "./io.js";
+import { diffUsage, runDiff } from "./diff.js";
+import { ownersUsage, runOwners } from "./owners.js";
+import { packageVersion } from "./package-version.js";
 import { renderUsage, runRender } from "./render.js";
 
 const usage = `meshgate: the merge gate for service-mesh changes declared with OAM
 
 Usage:
   meshgate render <dir> [--format yaml|json]                      rendered Istio resources
+  meshgate diff --base <dir|rev> --head <dir|rev> [--format text|markdown|json]
+                                                                  what changes in the mesh, and how it behaves
+  meshgate owners <path>... [--root <dir>] [--format text|json]   code owners of each path (GitHub's CODEOWNERS rules)
 
 Run \`meshgate <command> --help\` for a command's options.
 `;
@@ -17,6 +22,8 @@ interface Command {
 
 const COMMANDS: Record<string, Command | undefined> = {
   render: { run: runRender, usage: renderUsage },
+  diff: { run: runDiff, usage: diffUsage },
+  owners: { run: runOwners, usage: ownersUsage },
 };
 
 /** The command line: returns the exit code, never throws for a user's mistake. */
@@ -27,7 +34,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return name === undefined ? EXIT_USAGE : 0;
   }
   if (name === "--version" || name === "-V") {
-    io.stdout.write(`${version()}\n`);
+    io.stdout.write(`${packageVersion()}\n`);
     return 0;
   }
   const command = COMMANDS[name];
@@ -53,9 +60,4 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
 function isParseArgsError(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === "string" && code.startsWith("ERR_PARSE_ARGS_");
-}
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
 }

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { Diagnostic, Snapshot } from "../core/types.js";
@@ -53,4 +54,21 @@ export async function readDirectorySnapshot(root: string, wanted: (path: string)
     files.set(path, decoder.decode(await readFile(absolute)));
   }
   return { snapshot: { files: new Map([...files].sort(([a], [b]) => (a < b ? -1 : 1))) }, diagnostics };
+}
+
+/**
+ * Every file of a directory tree with git's blob sha of its content, so that a directory side
+ * and a revision side compare alike.
+ */
+export async function directoryFingerprints(root: string): Promise<Map<string, string>> {
+  const fingerprints = new Map<string, string>();
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  for (const entry of entries) {
+    if (!entry.isFile()) continue;
+    const path = relative(root, join(entry.parentPath, entry.name)).split(sep).join("/");
+    if (path.split("/").some((part) => SKIPPED_DIRECTORIES.has(part))) continue;
+    const content = await readFile(join(root, path));
+    fingerprints.set(path, createHash("sha1").update(`blob ${content.length}\0`).update(content).digest("hex"));
+  }
+  return fingerprints;
 }

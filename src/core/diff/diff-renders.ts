@@ -1,0 +1,49 @@
+import { identityOf, sortResources } from "../render/identity.js";
+import type { RenderResult, Resource } from "../types.js";
+import { behaviourNotes } from "./behaviour-notes.js";
+import type { ChangeSet, FieldChange, ResourceChange } from "./change-set.js";
+import { fieldChanges } from "./field-changes.js";
+import { resourcePatch } from "./resource-patch.js";
+import { sameJson } from "./same-json.js";
+
+function byIdentity(resources: readonly Resource[]): Map<string, Resource> {
+  return new Map(resources.map((r) => [identityOf(r.object), r]));
+}
+
+/**
+ * What changes between two renders, resource by resource: matched by identity (so a rename is
+ * an addition and a removal), with the changed fields, a unified YAML diff and behavioural
+ * notes. Inventory (raw Services) is not diffed. Pure; sorted by kind, namespace, name.
+ */
+export function diffRenders(base: Pick<RenderResult, "resources">, head: Pick<RenderResult, "resources">): ChangeSet {
+  const [baseById, headById] = [byIdentity(base.resources), byIdentity(head.resources)];
+  const changed: Resource[] = [];
+  const changes = new Map<Resource, ResourceChange>();
+  for (const identity of new Set([...baseById.keys(), ...headById.keys()])) {
+    const before = baseById.get(identity);
+    const after = headById.get(identity);
+    if (before && after && sameJson(before.object, after.object)) continue;
+    const resource = after ?? before;
+    if (!resource) continue;
+    const { kind, metadata } = resource.object;
+    const fields: FieldChange[] = before && after
+      ? fieldChanges(before.object, after.object)
+      : [{ path: "", pointer: "", before: before ? before.object : null, after: after ? after.object : null }];
+    // Items reordered where order does not matter: no change at all.
+    if (fields.length === 0) continue;
+    changed.push(resource);
+    changes.set(resource, {
+      change: before && after ? "modified" : after ? "added" : "removed",
+      identity,
+      kind,
+      namespace: metadata.namespace ?? "",
+      name: metadata.name,
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
+      fields,
+      notes: behaviourNotes({ before, after, base: base.resources, head: head.resources }),
+      patch: resourcePatch({ label: `${kind}/${metadata.namespace ?? "_"}/${metadata.name}.yaml`, before: before?.object, after: after?.object }),
+    });
+  }
+  return { changes: sortResources(changed).flatMap((r) => changes.get(r) ?? []) };
+}

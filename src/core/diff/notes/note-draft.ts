@@ -1,0 +1,27 @@
+import type { KubeObject, Resource } from "../../types.js";
+import type { NoteEffect, NoteKind, NoteSeverity } from "../change-set.js";
+
+/** What a note rule sees: one resource at base and head (absent when added or removed), and both renders. */
+export interface NoteInput {
+  before?: KubeObject;
+  after?: KubeObject;
+  base: readonly Resource[];
+  head: readonly Resource[];
+}
+
+/** A note before the resource and its source are named: `pointer` locates the field on `side`. */
+export interface NoteDraft {
+  kind: NoteKind;
+  severity: NoteSeverity;
+  effect: NoteEffect;
+  text: string;
+  side: "base" | "head";
+  pointer: string;
+}
+
+export type NoteRule = (input: NoteInput) => NoteDraft[];
+
+/** `head` when the field still exists there, else `base`: a note points at what the reviewer can open. */
+export function sideOf(input: Pick<NoteInput, "after">, inHead: boolean): "base" | "head" {
+  return input.after && inHead ? "head" : "base";
+}
