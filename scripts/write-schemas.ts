@@ -1,6 +1,6 @@
-// Writes schemas/meshgate.schema.json from the schema the core validates with, so that
-// editors can complete `.github/meshgate.yml`. Run `npm run schemas` after changing it.
+// Writes the published JSON Schemas (schemas/*.json) from the schemas the core validates with,
+// so that editors can complete `.github/meshgate.yml`. Run `npm run schemas` after changing one.
 import { writeFileSync } from "node:fs";
-import { configSchemaDocument } from "../src/core/config/schema-document.js";
+import { schemaDocuments } from "../src/core/schema-documents.js";
 
-writeFileSync(new URL("../schemas/meshgate.schema.json", import.meta.url), configSchemaDocument());
+for (const [path, text] of schemaDocuments()) writeFileSync(new URL(`../${path}`, import.meta.url), text);
