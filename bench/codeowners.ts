@@ -162,7 +162,7 @@ function round(value: number): number {
   return Math.round(value * 10) / 10;
 }
 
-function table(figures: CodeownersBenchFigures): string {
+export function codeownersTable(figures: CodeownersBenchFigures): string {
   const perPath = (ms: number, paths: number): string => `${((ms / paths) * 1000).toFixed(2)} µs`;
   const rows = [
     ["matcher", "paths", "time", "per path"],
@@ -187,7 +187,7 @@ if (invokedDirectly) {
   const { values } = parseArgs({ options: { "package-paths": { type: "string" } } });
   const packagePaths = values["package-paths"] === undefined ? undefined : Number(values["package-paths"]);
   const figures = benchCodeowners(packagePaths === undefined ? {} : { packagePaths });
-  console.log(table(figures));
+  console.log(codeownersTable(figures));
   console.log(JSON.stringify(figures));
   process.exitCode = figures.withinBudget ? 0 : 1;
 }

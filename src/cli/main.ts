@@ -1,8 +1,11 @@
 import { EXIT_USAGE, UsageError, type CliIO } from "./io.js";
+import { checkUsage, runCheck } from "./check.js";
 import { diffUsage, runDiff } from "./diff.js";
+import { explainUsage, runExplain } from "./explain.js";
 import { ownersUsage, runOwners } from "./owners.js";
 import { packageVersion } from "./package-version.js";
 import { renderUsage, runRender } from "./render.js";
+import { rulesUsage, runRules } from "./rules.js";
 
 const usage = `meshgate: the merge gate for service-mesh changes declared with OAM
 
@@ -10,7 +13,11 @@ Usage:
   meshgate render <dir> [--format yaml|json]                      rendered Istio resources
   meshgate diff --base <dir|rev> --head <dir|rev> [--format text|markdown|json]
                                                                   what changes in the mesh, and how it behaves
+  meshgate check --base <dir|rev> --head <dir|rev> [--format text|markdown|json|sarif] [--reviews FILE]
+                                                                  the merge gate: rules, waivers, approvals
   meshgate owners <path>... [--root <dir>] [--format text|json]   code owners of each path (GitHub's CODEOWNERS rules)
+  meshgate rules [--format text|json]                             the rule catalog
+  meshgate explain <RULE-ID>                                      what a rule checks, and how to fix a finding
 
 Run \`meshgate <command> --help\` for a command's options.
 `;
@@ -23,7 +30,10 @@ interface Command {
 const COMMANDS: Record<string, Command | undefined> = {
   render: { run: runRender, usage: renderUsage },
   diff: { run: runDiff, usage: diffUsage },
+  check: { run: runCheck, usage: checkUsage },
   owners: { run: runOwners, usage: ownersUsage },
+  rules: { run: runRules, usage: rulesUsage },
+  explain: { run: runExplain, usage: explainUsage },
 };
 
 /** The command line: returns the exit code, never throws for a user's mistake. */

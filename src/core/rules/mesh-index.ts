@@ -1,0 +1,145 @@
+import type { Config } from "../config/config.js";
+import type { JsonObject, JsonValue, RenderResult, Resource } from "../types.js";
+
+/** A pod template the render knows of (a Deployment), with the labels policies select it by. */
+export interface Workload {
+  namespace: string;
+  name: string;
+  labels: Record<string, string>;
+  resource: Resource;
+}
+
+export interface ServicePort {
+  port: number;
+  name?: string;
+  appProtocol?: string;
+}
+
+export interface KnownService {
+  host: string;
+  namespace: string;
+  name: string;
+  ports: ServicePort[];
+  selector: Record<string, string>;
+  resource: Resource;
+}
+
+/**
+ * What cross-resource rules need to look up in one render: workloads and the policies that
+ * select them, services by host, objects by kind. Built once per render; the helpers follow
+ * Istio's semantics for selectors, namespaces and short host names.
+ */
+export interface MeshIndex {
+  rootNamespace: string;
+  clusterDomain: string;
+  ofKind(kind: string): Resource[];
+  workloads: Workload[];
+  /** Rendered Services and raw (inventory) Services, by fully qualified host. */
+  services: ReadonlyMap<string, KnownService>;
+  /** The fully qualified form of a host as written in a resource of `namespace`. */
+  fqdn(host: string, namespace: string): string;
+  /** Whether a selector-bearing policy (PeerAuthentication, AuthorizationPolicy, …) applies to a workload. */
+  appliesTo(policy: Resource, workload: Workload): boolean;
+  /** The workloads a policy applies to. */
+  selectedBy(policy: Resource): Workload[];
+}
+
+export function buildMeshIndex(render: Pick<RenderResult, "resources" | "inventory">, config: Pick<Config, "mesh">): MeshIndex {
+  const { rootNamespace, clusterDomain } = config.mesh;
+  const byKind = new Map<string, Resource[]>();
+  for (const resource of render.resources) {
+    const list = byKind.get(resource.object.kind) ?? [];
+    list.push(resource);
+    byKind.set(resource.object.kind, list);
+  }
+  const ofKind = (kind: string): Resource[] => byKind.get(kind) ?? [];
+
+  const workloads: Workload[] = ofKind("Deployment").map((resource) => ({
+    namespace: resource.object.metadata.namespace ?? "",
+    name: resource.object.metadata.name,
+    labels: stringMap(at(resource.object.spec, "template", "metadata", "labels")),
+    resource,
+  }));
+
+  const fqdn = (host: string, namespace: string): string => {
+    if (host.includes("*")) return host;
+    // Like Istio, only a name without a dot is short: `reviews.prod` stays as written.
+    return host.includes(".") ? host : `${host}.${namespace}.svc.${clusterDomain}`;
+  };
+
+  const services = new Map<string, KnownService>();
+  // Rendered Services first: they win over an inventory entry of the same name.
+  // Kubernetes Services only: a Knative Service passed through k8s-objects is another kind of thing.
+  const isService = (r: Resource): boolean => r.object.apiVersion === "v1" && r.object.kind === "Service";
+  for (const resource of [...ofKind("Service").filter(isService), ...render.inventory.filter(isService)]) {
+    const namespace = resource.object.metadata.namespace ?? "";
+    const host = `${resource.object.metadata.name}.${namespace}.svc.${clusterDomain}`;
+    if (services.has(host)) continue;
+    const ports = asArray(at(resource.object.spec, "ports")).flatMap((p): ServicePort[] => {
+      const port = at(p, "port");
+      if (typeof port !== "number") return [];
+      const name = at(p, "name");
+      const appProtocol = at(p, "appProtocol");
+      return [{ port, ...(typeof name === "string" ? { name } : {}), ...(typeof appProtocol === "string" ? { appProtocol } : {}) }];
+    });
+    services.set(host, { host, namespace, name: resource.object.metadata.name, ports, selector: stringMap(at(resource.object.spec, "selector")), resource });
+  }
+
+  const appliesTo = (policy: Resource, workload: Workload): boolean => {
+    // A policy bound with targetRef(s) applies to a gateway or waypoint, never to sidecars.
+    if (at(policy.object.spec, "targetRef") !== undefined || at(policy.object.spec, "targetRefs") !== undefined) return false;
+    const namespace = policy.object.metadata.namespace ?? "";
+    if (namespace !== rootNamespace && namespace !== workload.namespace) return false;
+    const selector = policySelector(policy);
+    return Object.entries(selector).every(([key, value]) => workload.labels[key] === value);
+  };
+
+  return {
+    rootNamespace,
+    clusterDomain,
+    ofKind,
+    workloads,
+    services,
+    fqdn,
+    appliesTo,
+    selectedBy: (policy) => workloads.filter((w) => appliesTo(policy, w)),
+  };
+}
+
+/** The labels a policy selects by: `selector.matchLabels`, or a Sidecar's `workloadSelector.labels`. Empty = every workload in scope. */
+export function policySelector(policy: Resource): Record<string, string> {
+  const spec = policy.object.spec;
+  if (policy.object.kind === "Sidecar") return stringMap(at(spec, "workloadSelector", "labels"));
+  return stringMap(at(spec, "selector", "matchLabels"));
+}
+
+/** Whether a policy has no selector, so it applies to its whole namespace (or mesh, in the root namespace). */
+export function isSelectorless(policy: Resource): boolean {
+  return Object.keys(policySelector(policy)).length === 0;
+}
+
+/** Reads a nested field of plain JSON without trusting its shape: raw documents may hold anything. */
+export function at(value: JsonValue | undefined, ...path: (string | number)[]): JsonValue | undefined {
+  let current: JsonValue | undefined = value;
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = Array.isArray(current) ? (typeof key === "number" ? current[key] : undefined) : current[key];
+  }
+  return current;
+}
+
+export function asArray(value: JsonValue | undefined): JsonValue[] {
+  return Array.isArray(value) ? value : [];
+}
+
+export function asObject(value: JsonValue | undefined): JsonObject {
+  return value !== null && typeof value === "object" && !Array.isArray(value) ? value : {};
+}
+
+export function stringMap(value: JsonValue | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(asObject(value)).filter((entry): entry is [string, string] => typeof entry[1] === "string"));
+}
+
+export function asStrings(value: JsonValue | undefined): string[] {
+  return asArray(value).filter((v): v is string => typeof v === "string");
+}

@@ -1,0 +1,58 @@
+import type { Config, Severity } from "../config/config.js";
+import { identityOf } from "../render/identity.js";
+import type { Rule, RuleInput } from "./rule.js";
+import { sourceOf } from "./source-of.js";
+import { TEMPLATES } from "./templates/index.js";
+
+/** A rule's finding on one revision, before it is compared with the base and the waivers. */
+export interface RuleFinding {
+  rule: string;
+  title: string;
+  /** SOC 2 criteria of the rule. */
+  controls: string[];
+  severity: Severity;
+  message: string;
+  /** Rule + resource identity + the key at fault: equal fingerprints are the same finding. */
+  fingerprint: string;
+  resource?: { kind: string; namespace: string; name: string; identity: string };
+  file: string;
+  line: number;
+}
+
+/** Runs every enabled rule of the catalog on one revision, with the config's severity overrides. */
+export function runRules(params: { rules: readonly Rule[]; input: RuleInput; overrides: Config["rules"]["overrides"] }): RuleFinding[] {
+  const { rules, input, overrides } = params;
+  const findings: RuleFinding[] = [];
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    const override = overrides[rule.id];
+    if (override?.enabled === false) continue;
+    const template = TEMPLATES.get(rule.check.template);
+    if (!template) continue;
+    for (const draft of template.check(input, rule.check.params ?? {})) {
+      const identity = draft.resource ? identityOf(draft.resource.object) : "";
+      const fingerprint = `${rule.id}|${identity}|${draft.key}`;
+      if (seen.has(fingerprint)) continue;
+      seen.add(fingerprint);
+      const location = draft.location ?? (draft.resource ? sourceOf(draft.resource, draft.pointer) : { file: "", line: 1 });
+      const object = draft.resource?.object;
+      findings.push({
+        rule: rule.id,
+        title: rule.title,
+        controls: rule.controls,
+        severity: override?.severity ?? rule.severity,
+        message: fillMessage(rule.message, draft.values),
+        fingerprint,
+        ...(object ? { resource: { kind: object.kind, namespace: object.metadata.namespace ?? "", name: object.metadata.name, identity } } : {}),
+        file: location.file,
+        line: location.line,
+      });
+    }
+  }
+  return findings;
+}
+
+/** `{name}` placeholders from the values; an unknown placeholder stays visible rather than vanishing. */
+export function fillMessage(message: string, values: Record<string, string | number>): string {
+  return message.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}

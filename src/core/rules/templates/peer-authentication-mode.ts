@@ -1,0 +1,41 @@
+import type { Resource } from "../../types.js";
+import { asObject, at } from "../mesh-index.js";
+import { defineTemplate, type FindingDraft } from "../rule.js";
+
+interface Params {
+  /** Modes that accept plaintext from peers. */
+  weakModes: string[];
+}
+
+/** A PeerAuthentication that sets a weak mode, at top level or for a port (`UNSET` inherits: not a finding). */
+export const peerAuthenticationMode = defineTemplate<Params>({
+  name: "peer-authentication-mode",
+  paramsSchema: {
+    type: "object",
+    additionalProperties: false,
+    required: ["weakModes"],
+    properties: { weakModes: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", enum: ["PERMISSIVE", "DISABLE", "UNSET"] } } },
+  },
+  check({ index }, { weakModes }) {
+    return index.ofKind("PeerAuthentication").flatMap((pa) => weakSettings(pa, weakModes));
+  },
+});
+
+function weakSettings(pa: Resource, weakModes: string[]): FindingDraft[] {
+  const drafts: FindingDraft[] = [];
+  const mode = at(pa.object.spec, "mtls", "mode");
+  if (typeof mode === "string" && weakModes.includes(mode)) {
+    drafts.push({ resource: pa, key: "mtls.mode", pointer: "/spec/mtls/mode", values: { mode, scope: "all ports" } });
+  }
+  for (const [port, setting] of Object.entries(asObject(at(pa.object.spec, "portLevelMtls")))) {
+    const portMode = at(setting, "mode");
+    if (typeof portMode === "string" && weakModes.includes(portMode)) {
+      drafts.push({ resource: pa, key: `portLevelMtls[${port}].mode`, pointer: `/spec/portLevelMtls/${escapePointer(port)}/mode`, values: { mode: portMode, scope: `port ${port}` } });
+    }
+  }
+  return drafts;
+}
+
+function escapePointer(segment: string): string {
+  return segment.replace(/~/g, "~0").replace(/\//g, "~1");
+}

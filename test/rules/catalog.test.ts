@@ -1,0 +1,53 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { loadCatalog } from "../../src/core/rules/catalog.js";
+import { rulesMarkdownTable } from "../../src/report/rules-report.js";
+import { catalogRules } from "../support/rules.js";
+
+const rules = catalogRules();
+
+describe("the rule catalog and its documentation", () => {
+  it("holds the rules of the design's first milestone, with their severity and SOC 2 controls (approval rules aside)", () => {
+    expect(Object.fromEntries(rules.map((r) => [r.id, `${r.severity} ${r.controls.join(",")}`]))).toEqual({
+      "MTLS-001": "high CC6.7",
+      "MTLS-002": "high CC6.7",
+      "MTLS-003": "high CC6.7",
+      "MTLS-004": "high CC6.7",
+      "EDGE-001": "high CC6.7,CC6.6",
+      "EDGE-002": "medium CC6.7",
+      "EDGE-003": "high CC6.6",
+      "EDGE-004": "medium CC6.6",
+      "EDGE-006": "high CC6.6,CC6.1",
+      "AUTHZ-001": "high CC6.1",
+      "AUTHZ-002": "critical CC6.1",
+      "AUTHZ-003": "high CC6.1",
+      "AUTHN-001": "critical CC6.1,CC6.6",
+      "AUTHN-002": "medium CC6.1",
+      "EGRESS-002": "high CC6.6",
+      "MESH-002": "high CC6.1,CC6.8",
+      "TRAF-001": "high CC7.1",
+      "TRAF-002": "medium CC7.1",
+      "TRAF-003": "medium CC7.1,CC8.1",
+      "TRAF-004": "medium CC7.1",
+      "TRAF-005": "low CC7.1",
+    });
+  });
+
+  it("is the table the README shows (`npm run generate` rewrites it)", () => {
+    const readme = readFileSync(new URL("../../README.md", import.meta.url), "utf8");
+    expect(readme).toContain(rulesMarkdownTable(rules));
+  });
+
+  it("reports a malformed rule, an unknown template and bad params, and leaves them out", () => {
+    const catalog = loadCatalog(
+      new Map([
+        ["rules/X-001.yaml", "id: X-001\ntitle: t\n"],
+        ["rules/X-002.yaml", "id: X-002\ntitle: t\nseverity: high\ncontrols: [CC6.1]\ndescription: d\nremediation: r\nmessage: m\ncheck: { template: no-such-template }\n"],
+        ["rules/X-003.yaml", "id: X-003\ntitle: t\nseverity: high\ncontrols: [CC6.1]\ndescription: d\nremediation: r\nmessage: m\ncheck: { template: route-weights, params: { totl: 100 } }\n"],
+      ]),
+    );
+    expect(catalog.rules).toEqual([]);
+    expect(catalog.diagnostics.map((d) => `${d.file}:${d.line}`)).toEqual(expect.arrayContaining(["rules/X-001.yaml:1", "rules/X-002.yaml:8", "rules/X-003.yaml:8"]));
+    expect(catalog.diagnostics.find((d) => d.file === "rules/X-002.yaml")?.message).toContain("unknown template `no-such-template`");
+  });
+});

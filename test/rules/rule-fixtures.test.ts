@@ -1,0 +1,39 @@
+import { readdirSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { TEMPLATES } from "../../src/core/rules/templates/index.js";
+import { catalogRules, findingTarget, FIXTURES, ruleFixtures, runFixture } from "../support/rules.js";
+
+const rules = catalogRules();
+const fixtures = ruleFixtures();
+
+describe("the rule catalog", () => {
+  it("gives every rule fixtures that must fire and fixtures that must not", () => {
+    const missing = rules.flatMap((rule) => {
+      const own = fixtures.filter((f) => f.rule === rule.id);
+      return [...(own.some((f) => f.fires) ? [] : [`${rule.id}: no fires-* fixture`]), ...(own.some((f) => !f.fires) ? [] : [`${rule.id}: no passes-* fixture`])];
+    });
+    expect(missing).toEqual([]);
+  });
+
+  it("has a rule for every fixture folder, and a use for every template", () => {
+    const ids = new Set(rules.map((r) => r.id));
+    expect(readdirSync(FIXTURES).filter((dir) => !ids.has(dir))).toEqual([]);
+    const used = new Set(rules.map((r) => r.check.template));
+    expect([...TEMPLATES.keys()].filter((t) => !used.has(t))).toEqual([]);
+  });
+
+  it("expects at least one finding in every fires-* fixture", () => {
+    expect(fixtures.filter((f) => f.fires && f.expected.length === 0).map((f) => `${f.rule}/${f.name}`)).toEqual([]);
+  });
+});
+
+describe.each(fixtures.map((f) => [`${f.rule} ${f.name}`, f] as const))("%s", (_, fixture) => {
+  it(fixture.fires ? `fires on ${fixture.expected.join(", ")}` : "does not fire", () => {
+    const findings = runFixture(fixture, rules);
+    expect([...new Set(findings.map(findingTarget))].sort()).toEqual(fixture.expected);
+    for (const finding of findings) {
+      expect(finding.message).not.toMatch(/\{[A-Za-z0-9_]+\}/);
+      expect(finding.line).toBeGreaterThan(0);
+    }
+  });
+});
