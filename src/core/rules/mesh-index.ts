@@ -42,6 +42,10 @@ export interface MeshIndex {
   appliesTo(policy: Resource, workload: Workload): boolean;
   /** The workloads a policy applies to. */
   selectedBy(policy: Resource): Workload[];
+  /** The policies of a kind (in render order) that apply to a workload. */
+  policiesOn(kind: string, workload: Workload): Resource[];
+  /** The workloads of a namespace whose labels match a selector (a Service's); none for an empty one. */
+  workloadsMatching(namespace: string, selector: Record<string, string>): Workload[];
 }
 
 export function buildMeshIndex(render: Pick<RenderResult, "resources" | "inventory">, config: Pick<Config, "mesh">): MeshIndex {
@@ -86,12 +90,41 @@ export function buildMeshIndex(render: Pick<RenderResult, "resources" | "invento
   }
 
   const appliesTo = (policy: Resource, workload: Workload): boolean => {
-    // A policy bound with targetRef(s) applies to a gateway or waypoint, never to sidecars.
-    if (at(policy.object.spec, "targetRef") !== undefined || at(policy.object.spec, "targetRefs") !== undefined) return false;
+    if (bindsByTargetRef(policy)) return false;
     const namespace = policy.object.metadata.namespace ?? "";
     if (namespace !== rootNamespace && namespace !== workload.namespace) return false;
     const selector = policySelector(policy);
     return Object.entries(selector).every(([key, value]) => workload.labels[key] === value);
+  };
+
+  // Lookups by namespace and one label of a selector, so that a render with thousands of
+  // workloads and policies is never a scan of every pair. The root namespace's policies select
+  // across namespaces, so every workload is also filed under it.
+  const workloadBuckets = new Map<string, Workload[]>();
+  for (const workload of workloads) {
+    for (const namespace of new Set([workload.namespace, rootNamespace])) {
+      file(workloadBuckets, bucketKey(namespace), workload);
+      for (const label of Object.entries(workload.labels)) file(workloadBuckets, bucketKey(namespace, label), workload);
+    }
+  }
+  const candidatesFor = (namespace: string, selector: Record<string, string>): Workload[] => {
+    const [first] = Object.entries(selector);
+    return workloadBuckets.get(bucketKey(namespace, first)) ?? [];
+  };
+
+  const policyBuckets = new Map<string, Map<string, { policy: Resource; order: number }[]>>();
+  const policyBucketsOf = (kind: string): Map<string, { policy: Resource; order: number }[]> => {
+    let buckets = policyBuckets.get(kind);
+    if (!buckets) {
+      buckets = new Map();
+      for (const [order, policy] of ofKind(kind).entries()) {
+        if (bindsByTargetRef(policy)) continue;
+        const [first] = Object.entries(policySelector(policy));
+        file(buckets, bucketKey(policy.object.metadata.namespace ?? "", first), { policy, order });
+      }
+      policyBuckets.set(kind, buckets);
+    }
+    return buckets;
   };
 
   return {
@@ -102,8 +135,45 @@ export function buildMeshIndex(render: Pick<RenderResult, "resources" | "invento
     services,
     fqdn,
     appliesTo,
-    selectedBy: (policy) => workloads.filter((w) => appliesTo(policy, w)),
+    selectedBy: (policy) => {
+      if (bindsByTargetRef(policy)) return [];
+      return candidatesFor(policy.object.metadata.namespace ?? "", policySelector(policy)).filter((w) => appliesTo(policy, w));
+    },
+    policiesOn: (kind, workload) => {
+      const buckets = policyBucketsOf(kind);
+      return [...new Set([workload.namespace, rootNamespace])]
+        .flatMap((namespace) => [
+          ...(buckets.get(bucketKey(namespace)) ?? []),
+          ...Object.entries(workload.labels).flatMap((label) => buckets.get(bucketKey(namespace, label)) ?? []),
+        ])
+        .filter(({ policy }) => appliesTo(policy, workload))
+        .sort((a, b) => a.order - b.order)
+        .map(({ policy }) => policy);
+    },
+    workloadsMatching: (namespace, selector) => {
+      const entries = Object.entries(selector);
+      if (entries.length === 0) return [];
+      return candidatesFor(namespace, selector).filter((w) => w.namespace === namespace && entries.every(([key, value]) => w.labels[key] === value));
+    },
   };
+}
+
+function bucketKey(namespace: string, label?: [string, string]): string {
+  return label ? `${namespace}\u0000${label[0]}\u0000${label[1]}` : namespace;
+}
+
+function file<T>(buckets: Map<string, T[]>, key: string, item: T): void {
+  const bucket = buckets.get(key);
+  if (bucket) bucket.push(item);
+  else buckets.set(key, [item]);
+}
+
+/**
+ * Whether a policy binds by `targetRef` / `targetRefs` (a gateway, a waypoint's service): it is
+ * then enforced there, never in the sidecars its (absent) selector would seem to cover.
+ */
+export function bindsByTargetRef(policy: Resource): boolean {
+  return at(policy.object.spec, "targetRef") !== undefined || asArray(at(policy.object.spec, "targetRefs")).length > 0;
 }
 
 /** The labels a policy selects by: `selector.matchLabels`, or a Sidecar's `workloadSelector.labels`. Empty = every workload in scope. */

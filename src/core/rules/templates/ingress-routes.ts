@@ -35,14 +35,9 @@ export function ingressRoutes(index: MeshIndex): IngressRoute[] {
     for (const target of targets) {
       const service = index.services.get(index.fqdn(target.host, target.namespace));
       if (!service) continue;
-      const selector = Object.entries(service.selector);
       // A Service without a selector selects no pods.
-      if (selector.length === 0) continue;
-      for (const workload of index.workloads) {
-        if (workload.namespace !== service.namespace) continue;
-        if (selector.every(([key, value]) => workload.labels[key] === value)) {
-          found.push({ workload, virtualService: vs, host: target.host, gateways });
-        }
+      for (const workload of index.workloadsMatching(service.namespace, service.selector)) {
+        found.push({ workload, virtualService: vs, host: target.host, gateways });
       }
     }
   }

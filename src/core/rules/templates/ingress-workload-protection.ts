@@ -15,14 +15,13 @@ export const ingressWorkloadProtection = defineTemplate<Record<string, never>>({
   paramsSchema: { type: "object", additionalProperties: false, properties: {} },
   check({ index, config }) {
     if (config.mesh.defaultDeny) return [];
-    const policies = index.ofKind("AuthorizationPolicy");
     const guarded = new Map<Workload, boolean>();
     const drafts: FindingDraft[] = [];
     for (const route of ingressRoutes(index)) {
       const { workload } = route;
       let isGuarded = guarded.get(workload);
       if (isGuarded === undefined) {
-        isGuarded = policies.some((policy) => index.appliesTo(policy, workload) && guards(policy));
+        isGuarded = index.policiesOn("AuthorizationPolicy", workload).some(guards);
         guarded.set(workload, isGuarded);
       }
       if (isGuarded) continue;

@@ -1,6 +1,6 @@
-import { isSelectorless } from "../mesh-index.js";
+import { bindsByTargetRef, isSelectorless } from "../mesh-index.js";
 import { defineTemplate, type FindingDraft } from "../rule.js";
-import { actionOf, bindsByTargetRef, isAllowNothing, policiesEnforcedOn, securityResources } from "./authorization-scope.js";
+import { actionOf, isAllowNothing, isSecurityResource, securityResources } from "./authorization-scope.js";
 
 /**
  * Workloads that accept every request because nothing denies by default: their namespace has
@@ -22,11 +22,10 @@ export const openByDefault = defineTemplate<Record<string, never>>({
       if (namespace === index.rootNamespace) return [];
       defaultDeny.add(namespace);
     }
-    const allowsOn = policiesEnforcedOn(index, allows);
     const drafts: FindingDraft[] = [];
     for (const workload of index.workloads) {
       if (defaultDeny.has(workload.namespace)) continue;
-      if (allowsOn(workload).length > 0) continue;
+      if (index.policiesOn("AuthorizationPolicy", workload).some((p) => isSecurityResource(p) && actionOf(p) === "ALLOW")) continue;
       drafts.push({
         resource: workload.resource,
         key: "no-allow-policy",

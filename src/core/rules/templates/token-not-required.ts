@@ -1,7 +1,7 @@
 import type { JsonValue, Resource } from "../../types.js";
-import { asArray, asStrings, at, policySelector, type Workload } from "../mesh-index.js";
+import { asArray, asStrings, at, bindsByTargetRef, policySelector, type Workload } from "../mesh-index.js";
 import { defineTemplate, type FindingDraft } from "../rule.js";
-import { actionOf, bindsByTargetRef, policiesEnforcedOn, rulesOf, securityResources, workloadsSelectedBy } from "./authorization-scope.js";
+import { actionOf, isSecurityResource, rulesOf, securityResources } from "./authorization-scope.js";
 
 /**
  * RequestAuthentications whose workloads still accept requests without a token. Istio's
@@ -16,16 +16,14 @@ export const tokenNotRequired = defineTemplate<Record<string, never>>({
   paramsSchema: { type: "object", additionalProperties: false, properties: {} },
   check(input) {
     const { index } = input;
-    const policiesOn = policiesEnforcedOn(index, securityResources(index, "AuthorizationPolicy"));
-    const selectedBy = workloadsSelectedBy(index);
     const drafts: FindingDraft[] = [];
     for (const authentication of securityResources(index, "RequestAuthentication")) {
       if (bindsByTargetRef(authentication) || asArray(at(authentication.object.spec, "jwtRules")).length === 0) continue;
-      const selected = selectedBy(authentication);
+      const selected = index.selectedBy(authentication);
       // Workloads deployed elsewhere: judge a workload that carries exactly the selector's labels.
       const workloads = selected.length > 0 ? selected : [standIn(authentication)];
       for (const workload of workloads) {
-        if (tokenRequired({ applying: policiesOn(workload), defaultDeny: input.config.mesh.defaultDeny })) continue;
+        if (tokenRequired({ applying: index.policiesOn("AuthorizationPolicy", workload).filter(isSecurityResource), defaultDeny: input.config.mesh.defaultDeny })) continue;
         const known = selected.length > 0;
         // One finding per workload: a fix for one does not hide, or renew, another's.
         drafts.push({
