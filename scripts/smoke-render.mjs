@@ -25,7 +25,8 @@ for (const file of files) {
   const resources = ok ? JSON.parse(run.stdout).resources.length : 0;
   const diagnostics = run.stderr.split("\n").filter((l) => l.trim() !== "");
   console.log(`${ok ? "ok   " : "CRASH"} ${file}: exit ${run.status}, ${resources} resources, ${diagnostics.length} diagnostics`);
-  for (const line of diagnostics) console.log(`        ${line.replace(root + "/", "")}`);
+  // Notices and warnings are expected on manifests written for other KubeVela catalogs.
+  for (const line of diagnostics.filter((l) => !ok || l.includes(": error: "))) console.log(`        ${line.replace(root + "/", "")}`);
 }
 console.log(`${files.length - crashed} passed, ${crashed} failed`);
 process.exit(crashed > 0 ? 1 : 0);
