@@ -198,14 +198,14 @@ const cases: Case[] = [
     says: ["security-relevant change (AuthorizationPolicy shop/frontend-allow): approved by @sam (@acme/security)"],
   },
   {
-    name: "security-relevant changes with no security team configured fail closed",
+    name: "security-relevant changes with no security team configured: code owners decide (no deadlock on the PR that configures one)",
     inputs: {
       securityChanges: [{ kind: "AuthorizationPolicy", namespace: "shop", name: "frontend-allow" }],
       reviews: [review("maria", "APPROVED")],
       approvals: { codeOwners: true, dismissStale: true, minimum: 1 },
     },
-    expected: { [SECURITY]: "failed-closed" },
-    mentions: ["approvals.securityTeam is not set in .github/meshgate.yml"],
+    expected: { [SECURITY]: "satisfied" },
+    mentions: ["no security team is configured (approvals.securityTeam in .github/meshgate.yml)"],
   },
   {
     name: "a PR editing CODEOWNERS to add its author as owner: the base file still governs",
