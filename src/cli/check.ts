@@ -70,6 +70,7 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
     catalog,
     now,
     ...(review ? { review } : {}),
+    readDiagnostics: change.head.diagnostics,
   });
 
   // 3. Print.
@@ -80,10 +81,9 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
     : checkText(verdict);
   io.stdout.write(output);
   io.stderr.write(formatDiagnostics([...verdict.diagnostics.config, ...change.base.diagnostics], change.base.displayRoot));
-  io.stderr.write(formatDiagnostics([...change.head.diagnostics, ...verdict.diagnostics.head], change.head.displayRoot));
+  io.stderr.write(formatDiagnostics(verdict.diagnostics.head, change.head.displayRoot));
   io.stderr.write(formatDiagnostics(verdict.diagnostics.catalog, "."));
-  const readErrors = [...change.base.diagnostics, ...change.head.diagnostics].some((d) => d.severity === "error");
-  return verdict.conclusion === "success" && !readErrors ? EXIT_OK : EXIT_FAILED;
+  return verdict.conclusion === "success" ? EXIT_OK : EXIT_FAILED;
 }
 
 async function readReviews(path: string, shown: string): Promise<ReviewInputs> {

@@ -109,7 +109,17 @@ export async function treeFingerprints(cwd: string, commit: string): Promise<Map
   } catch (error) {
     throw new UsageError(`cannot list the files of ${commit}: ${(error as Error).message}`);
   }
-  return new Map(parseTree(listing).map((e) => [e.path, e.sha]));
+  // Every entry counts, symbolic links and submodules included: a change to one still needs its
+  // code owners. Regular files are keyed by blob sha alone, so they compare with a directory's.
+  const fingerprints = new Map<string, string>();
+  for (const record of listing.split("\0")) {
+    const tab = record.indexOf("\t");
+    if (tab < 0) continue;
+    const [mode, type, sha] = record.slice(0, tab).split(/ +/);
+    if (sha === undefined) continue;
+    fingerprints.set(record.slice(tab + 1), type === "blob" && mode !== "120000" ? sha : `${mode ?? ""}:${sha}`);
+  }
+  return fingerprints;
 }
 
 /**

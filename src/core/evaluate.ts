@@ -30,6 +30,8 @@ export interface EvaluationInputs {
   review?: ReviewInputs;
   /** Merge queues: rules only, approvals having gated each pull request already. */
   rulesOnly?: boolean;
+  /** Problems the adapter met reading the head (a file too large to read): errors fail the check. */
+  readDiagnostics?: Diagnostic[];
 }
 
 export type Conclusion = "success" | "failure";
@@ -56,6 +58,8 @@ export interface Verdict {
   };
   base: RenderResult;
   head: RenderResult;
+  /** The files of the head and the policy files read, sorted: where findings can be annotated. */
+  files: string[];
 }
 
 /**
@@ -70,7 +74,7 @@ export function evaluate(inputs: EvaluationInputs): Verdict {
   const base = renderSnapshot(inputs.base, config);
   const head = renderSnapshot(inputs.head, config);
   const changes = diffRenders(base, head);
-  const headDiagnostics = [...head.diagnostics, ...(inputs.headConfig !== undefined ? loadConfig(inputs.headConfig).diagnostics : [])];
+  const headDiagnostics = [...(inputs.readDiagnostics ?? []), ...head.diagnostics, ...(inputs.headConfig !== undefined ? loadConfig(inputs.headConfig).diagnostics : [])];
 
   // 3. Rules on both sides: a head finding the base already had is pre-existing.
   const baseIndex = buildMeshIndex(base, config);
@@ -110,6 +114,7 @@ export function evaluate(inputs: EvaluationInputs): Verdict {
     diagnostics,
     base,
     head,
+    files: [...new Set([...inputs.head.files.keys(), ...inputs.policy.files.keys()])].sort(),
   };
 }
 

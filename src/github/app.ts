@@ -1,0 +1,27 @@
+import type { ApplicationFunctionOptions, Probot } from "probot";
+import { readCatalog } from "../cli/read-catalog.js";
+import { BlobCache } from "./blob-cache.js";
+import type { AppState } from "./evaluate-target.js";
+import { onIssueComment } from "./handlers/issue-comment.js";
+import { onMergeGroup } from "./handlers/merge-group.js";
+import { onPullRequestReview } from "./handlers/pull-request-review.js";
+import { onPullRequest } from "./handlers/pull-request.js";
+import { onRerequested } from "./handlers/rerequested.js";
+
+/**
+ * The GitHub App: which events re-evaluate the gate (DESIGN §7). The rule catalog is read and
+ * the blob cache made once, here, at startup; every evaluation of the process shares them.
+ * Tests may pass their own (`state`); Probot passes its loader options, which are not used.
+ */
+export default function app(probot: Probot, options?: Partial<ApplicationFunctionOptions> & { state?: Partial<AppState> }): void {
+  const state: AppState = { cache: options?.state?.cache ?? new BlobCache(), catalog: options?.state?.catalog ?? readCatalog() };
+
+  probot.on(
+    ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review", "pull_request.edited"],
+    (context) => onPullRequest(context, state),
+  );
+  probot.on(["pull_request_review.submitted", "pull_request_review.dismissed", "pull_request_review.edited"], (context) => onPullRequestReview(context, state));
+  probot.on(["check_run.rerequested", "check_suite.rerequested"], (context) => onRerequested(context, state));
+  probot.on("merge_group.checks_requested", (context) => onMergeGroup(context, state));
+  probot.on("issue_comment.created", (context) => onIssueComment(context, state));
+}

@@ -1,0 +1,105 @@
+import { CONFIG_PATH, loadConfig, type Config } from "../core/config/config.js";
+import type { EvaluationInputs } from "../core/evaluate.js";
+import { manifestMatcher } from "../core/manifests/read-manifests.js";
+import type { Catalog } from "../core/rules/catalog.js";
+import type { Snapshot } from "../core/types.js";
+import type { BlobCache } from "./blob-cache.js";
+import { gatherBlobs } from "./gather-blobs.js";
+import { gatherMergeBase } from "./gather-merge-base.js";
+import { gatherPolicy, type Policy } from "./gather-policy.js";
+import { gatherReview, MAX_PULL_REQUEST_COMMITS } from "./gather-review.js";
+import { gatherSettled } from "./gather-settled.js";
+import { teamsNamed } from "./gather-teams.js";
+import { changedPaths, gatherTree, isRegularFile, type TreeEntry } from "./gather-tree.js";
+import { CouldNotEvaluate, type EvaluationTarget, type GitHubClient } from "./target.js";
+
+/** Vendored dependencies are not the repository's manifests (the command line skips them too). */
+const SKIPPED_DIRECTORY = "node_modules";
+
+/**
+ * Everything an evaluation needs from GitHub, read through the base repository by sha (so a
+ * fork's head works like any other). Each read starts as soon as what it depends on is known,
+ * which makes the sequential round trips a fixed count whatever the repository's size:
+ *
+ *   1. compare (merge base) ∥ policy at the base tip (one query) ∥ head tree ∥ reviews ∥ commits
+ *   2. merge-base tree ∥ approvers' permissions ∥ pages 2… of reviews and commits
+ *   3. manifest blobs (100 per query, queries in parallel, through the cache) ∥ team members
+ *   4. only when needed: pages 2… of a team's members, permissions after more than 100
+ *      reviews, the whole text of a blob GraphQL truncates
+ *
+ * With a warm cache the blob step makes no call. Production's throttling plugin runs at most 10
+ * requests at once; that spreads a cold start's many blob queries over time, not over rounds.
+ */
+export async function gatherInputs(params: { octokit: GitHubClient; target: EvaluationTarget; cache: BlobCache; catalog: Catalog; now: string }): Promise<EvaluationInputs> {
+  const { octokit, target, cache, catalog, now } = params;
+  const { repo, headSha, baseSha, pullRequest } = target;
+  if (pullRequest && pullRequest.commits > MAX_PULL_REQUEST_COMMITS) {
+    throw new CouldNotEvaluate(`pull request #${pullRequest.number} has ${pullRequest.commits} commits; GitHub lists at most ${MAX_PULL_REQUEST_COMMITS}, so its committers cannot all be known`);
+  }
+
+  // 1. Policy from the base tip; the two sides' trees, the head's at once, the merge base's once known.
+  const policy = gatherPolicy({ octokit, repo, sha: baseSha });
+  const mergeBase = gatherMergeBase({ octokit, repo, baseSha, headSha });
+  const headTree = gatherTree({ octokit, repo, sha: headSha });
+  const baseTree = mergeBase.then((sha) => gatherTree({ octokit, repo, sha }));
+  // 2. What changed, and which files are manifests under the base tip's config; then their blobs.
+  const change = Promise.all([policy, baseTree, headTree]).then(([p, before, after]) => changeOf(p, before, after));
+  const snapshots = change.then((c) => readSnapshots({ octokit, target, cache, change: c }));
+  // 3. The people, alongside: teams once the changed files and CODEOWNERS tell which.
+  const review = pullRequest
+    ? gatherReview({ octokit, repo, pullRequest, headSha, teams: change.then((c) => teamsNamed({ policy: c.policy, approvals: c.approvals, changedFiles: c.changedFiles })) })
+    : Promise.resolve(undefined);
+  // Every read is awaited, the failed ones too, so nothing is left in flight when this throws.
+  const [policyRead, { changedFiles }, { base, head, headConfig }, reviewRead] = await gatherSettled([policy, change, snapshots, review, mergeBase, baseTree, headTree]);
+
+  return {
+    base,
+    head,
+    policy: policyRead,
+    ...(headConfig !== undefined ? { headConfig } : {}),
+    changedFiles,
+    catalog,
+    now,
+    ...(reviewRead ? { review: reviewRead } : { rulesOnly: true }),
+  };
+}
+
+interface Change {
+  policy: Policy;
+  approvals: Config["approvals"];
+  changedFiles: string[];
+  /** The manifest files of each side, selected by the base tip's config. */
+  baseManifests: TreeEntry[];
+  headManifests: TreeEntry[];
+  /** The head's config file, when the change edits it (validated, never applied). */
+  headConfigEntry?: TreeEntry;
+}
+
+function changeOf(policy: Policy, before: readonly TreeEntry[], after: readonly TreeEntry[]): Change {
+  // An invalid config still selects manifests (with defaults) so the rest is reported; the core fails the check on it.
+  const { config } = loadConfig(policy.config);
+  const isManifest = manifestMatcher(config.manifests);
+  const manifests = (tree: readonly TreeEntry[]): TreeEntry[] =>
+    tree.filter((entry) => isRegularFile(entry) && isManifest(entry.path) && !entry.path.split("/").includes(SKIPPED_DIRECTORY));
+  const changedFiles = changedPaths(before, after);
+  const headConfigEntry = changedFiles.includes(CONFIG_PATH) ? after.find((entry) => entry.path === CONFIG_PATH && isRegularFile(entry)) : undefined;
+  return {
+    policy,
+    approvals: config.approvals,
+    changedFiles,
+    baseManifests: manifests(before),
+    headManifests: manifests(after),
+    ...(headConfigEntry ? { headConfigEntry } : {}),
+  };
+}
+
+async function readSnapshots(params: { octokit: GitHubClient; target: EvaluationTarget; cache: BlobCache; change: Change }): Promise<{ base: Snapshot; head: Snapshot; headConfig?: string }> {
+  const { octokit, target, cache, change } = params;
+  const entries = [...change.baseManifests, ...change.headManifests, ...(change.headConfigEntry ? [change.headConfigEntry] : [])];
+  const texts = await gatherBlobs({ octokit, repo: target.repo, cache, blobs: entries.map(({ sha, size }) => (size !== undefined ? { sha, size } : { sha })) });
+  const snapshotOf = (manifests: readonly TreeEntry[]): Snapshot => ({
+    files: new Map([...manifests].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((entry) => [entry.path, texts.get(entry.sha) ?? ""])),
+  });
+  const headConfig = change.headConfigEntry ? texts.get(change.headConfigEntry.sha) : undefined;
+  return { base: snapshotOf(change.baseManifests), head: snapshotOf(change.headManifests), ...(headConfig !== undefined ? { headConfig } : {}) };
+}
