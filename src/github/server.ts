@@ -1,5 +1,6 @@
 import { run } from "probot";
 import app from "./app.js";
+import { MeshgateOctokit } from "./meshgate-octokit.js";
 
 // `npm start`: Probot's own server, configured by Probot's usual environment (APP_ID,
 // PRIVATE_KEY or PRIVATE_KEY_PATH, WEBHOOK_SECRET, PORT, HOST, GHE_HOST / GHE_PROTOCOL,
@@ -12,7 +13,7 @@ if (process.env.NODE_ENV === "production" && !process.env.WEBHOOK_SECRET) {
   process.exit(1);
 }
 
-const server = await run(app);
+const server = await run(app, { Octokit: MeshgateOctokit });
 
 // Probot stops on SIGINT only; containers are stopped with SIGTERM.
 process.once("SIGTERM", () => {

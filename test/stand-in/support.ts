@@ -52,7 +52,7 @@ export function shopFixture(options: Omit<GitHubStandInOptions, "repository"> = 
   });
   beforeEach(async () => {
     fixture.standIn = await startGitHubStandIn({ ...options, repository: fixture.repository.dir });
-    fixture.standIn.addPullRequest({ number: 7, base: "main", head: "pr", author: "alex", title: "Route checkout through the new payments service" });
+    fixture.standIn.addPullRequest({ number: 7, base: "main", head: "pr", author: "alex", title: "Canary the storefront at 50%, let checkout read the catalog" });
     fixture.octokit = octokitFor(fixture.standIn);
     fixture.pull = 7;
   });

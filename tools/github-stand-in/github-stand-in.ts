@@ -42,7 +42,7 @@ export interface GitHubStandInOptions {
 export interface RecordedCall {
   seq: number;
   method: string;
-  /** The path as requested, without the query. */
+  /** The path as requested, without the query and without GitHub Enterprise's /api/v3 prefix (/api/graphql is /graphql). */
   path: string;
   query: string;
   /** "GET /repos/{owner}/{repo}/git/trees/{tree_sha}", or null for a path the stand-in does not serve. */
@@ -96,6 +96,16 @@ function matchRoute(method: string, pathname: string): { route: Route; params: R
     if (fits) return { route, params };
   }
   return undefined;
+}
+
+/**
+ * The API path of a request: GitHub Enterprise Server's prefixes are taken off, so a client
+ * configured with GHE_HOST (REST under /api/v3, GraphQL at /api/graphql, as Probot and Octokit
+ * call an Enterprise host) reaches the same routes as one calling the stand-in like api.github.com.
+ */
+function apiPath(pathname: string): string {
+  if (pathname === "/api/graphql") return "/graphql";
+  return pathname.startsWith("/api/v3/") ? pathname.slice("/api/v3".length) : pathname;
 }
 
 function isJwt(token: string): boolean {
@@ -360,7 +370,7 @@ export class GitHubStandIn {
     const start = performance.now();
     const method = (req.method ?? "GET").toUpperCase();
     const url = new URL(req.url ?? "/", this.url);
-    const call: RecordedCall = { seq: this.recorded.length + 1, method, path: url.pathname, query: url.search.replace(/^\?/, ""), route: null, status: 0, start, end: start };
+    const call: RecordedCall = { seq: this.recorded.length + 1, method, path: apiPath(url.pathname), query: url.search.replace(/^\?/, ""), route: null, status: 0, start, end: start };
     this.recorded.push(call);
     res.on("close", () => {
       call.end = performance.now();
@@ -377,9 +387,9 @@ export class GitHubStandIn {
   /** The answer to a call; undefined when a fault leaves it unanswered or the stand-in is closing. */
   private async answer(req: IncomingMessage, call: RecordedCall, url: URL): Promise<{ response: RouteResponse; resource: "core" | "graphql" } | undefined> {
     const raw = await this.readBody(req);
-    const matched = matchRoute(call.method, url.pathname);
+    const matched = matchRoute(call.method, call.path);
     if (!matched) {
-      const operation = matchRestOperation(call.method, url.pathname);
+      const operation = matchRestOperation(call.method, call.path);
       if (operation) call.unserved = `${operation.method} ${operation.template}`;
       return { response: failure(404, "Not Found"), resource: "core" };
     }
