@@ -26,7 +26,9 @@ export function explainRule(rule: Rule): string {
     "",
     rule.remediation.trim(),
     "",
-    `To accept a finding for a while, add a waiver (rule, resource, justification, ticket, expires) to .github/meshgate.yml on the base branch; to tune the rule, use rules.overrides.${rule.id}.`,
+    rule.evaluatedBy === "approvals"
+      ? "Approval requirements are not waived: they are met by the reviews the check names as still needed."
+      : `To accept a finding for a while, add a waiver (rule, resource, justification, ticket, expires) to .github/meshgate.yml on the base branch; to tune the rule, use rules.overrides.${rule.id}.`,
     "",
   ].join("\n");
 }

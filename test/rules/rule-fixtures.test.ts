@@ -3,7 +3,8 @@ import { describe, expect, it } from "vitest";
 import { TEMPLATES } from "../../src/core/rules/templates/index.js";
 import { catalogRules, findingTarget, FIXTURES, ruleFixtures, runFixture } from "../support/rules.js";
 
-const rules = catalogRules();
+// The approval rules (CHG-*) are evaluated from reviews, not templates: their tests are in test/owners.
+const rules = catalogRules().filter((r) => r.check !== undefined);
 const fixtures = ruleFixtures();
 
 describe("the rule catalog", () => {
@@ -18,7 +19,7 @@ describe("the rule catalog", () => {
   it("has a rule for every fixture folder, and a use for every template", () => {
     const ids = new Set(rules.map((r) => r.id));
     expect(readdirSync(FIXTURES).filter((dir) => !ids.has(dir))).toEqual([]);
-    const used = new Set(rules.map((r) => r.check.template));
+    const used = new Set(rules.map((r) => r.check?.template));
     expect([...TEMPLATES.keys()].filter((t) => !used.has(t))).toEqual([]);
   });
 

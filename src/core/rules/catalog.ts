@@ -7,7 +7,7 @@ import { TEMPLATES } from "./templates/index.js";
 const ruleSchema = {
   type: "object",
   additionalProperties: false,
-  required: ["id", "title", "severity", "controls", "description", "remediation", "message", "check"],
+  required: ["id", "title", "severity", "controls", "description", "remediation", "message"],
   properties: {
     id: { type: "string", pattern: "^[A-Z]+-[0-9]{3}$" },
     title: { type: "string", minLength: 1 },
@@ -17,6 +17,7 @@ const ruleSchema = {
     istioDefault: { type: "string", minLength: 1 },
     remediation: { type: "string", minLength: 1 },
     message: { type: "string", minLength: 1 },
+    evaluatedBy: { type: "string", enum: ["approvals"] },
     check: {
       type: "object",
       additionalProperties: false,
@@ -58,6 +59,15 @@ export function loadCatalog(files: ReadonlyMap<string, string>): Catalog {
     const rule = { ...(value as Omit<Rule, "file">), file };
     if (!file.endsWith(`${rule.id}.yaml`)) {
       report(`rule ${rule.id} must be in a file named ${rule.id}.yaml`, ["id"]);
+      continue;
+    }
+    // A template checks the rule, or the approval evaluation does: one of the two, never both.
+    if ((rule.check === undefined) === (rule.evaluatedBy === undefined)) {
+      report(`rule ${rule.id} needs either \`check\` (a template) or \`evaluatedBy: approvals\`, not ${rule.check ? "both" : "neither"}`);
+      continue;
+    }
+    if (!rule.check) {
+      rules.push(rule);
       continue;
     }
     const template = TEMPLATES.get(rule.check.template);

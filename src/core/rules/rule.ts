@@ -15,7 +15,10 @@ export interface Rule {
   remediation: string;
   /** The finding's sentence; `{name}` placeholders are filled from the template's values. */
   message: string;
-  check: { template: string; params?: Record<string, unknown> };
+  /** The template that checks the rule; absent for the approval rules (CHG-*), which `evaluatedBy` names. */
+  check?: { template: string; params?: Record<string, unknown> };
+  /** Rules checked outside the templates: the approval rules, by src/core/owners/approvals.ts. */
+  evaluatedBy?: "approvals";
   /** The catalog file and line the rule came from. */
   file: string;
 }

@@ -27,9 +27,9 @@ export function runRules(params: { rules: readonly Rule[]; input: RuleInput; ove
   for (const rule of rules) {
     const override = overrides[rule.id];
     if (override?.enabled === false) continue;
-    const template = TEMPLATES.get(rule.check.template);
+    const template = rule.check ? TEMPLATES.get(rule.check.template) : undefined;
     if (!template) continue;
-    for (const draft of template.check(input, rule.check.params ?? {})) {
+    for (const draft of template.check(input, rule.check?.params ?? {})) {
       const identity = draft.resource ? identityOf(draft.resource.object) : "";
       const fingerprint = `${rule.id}|${identity}|${draft.key}`;
       if (seen.has(fingerprint)) continue;
