@@ -8,7 +8,6 @@ const run = promisify(execFile);
 
 /** Git output can be large (a whole tree listing): well above any repository meshgate reads. */
 const MAX_BUFFER = 256 * 1024 * 1024;
-const SKIPPED_DIRECTORIES = new Set(["node_modules"]);
 
 async function git(cwd: string, args: string[]): Promise<string> {
   const { stdout } = await run("git", args, { cwd, maxBuffer: MAX_BUFFER, encoding: "utf8" });
@@ -136,7 +135,6 @@ export async function gitSnapshot(params: { cwd: string; commit: string; wanted:
   }
   const diagnostics: Diagnostic[] = [];
   const entries = parseTree(listing)
-    .filter((e) => !e.path.split("/").some((part) => SKIPPED_DIRECTORIES.has(part)))
     .filter((e) => wanted(e.path))
     .filter((e) => {
       if (e.size <= MAX_FILE_BYTES) return true;

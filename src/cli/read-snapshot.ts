@@ -8,6 +8,20 @@ import { UsageError } from "./io.js";
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 const SKIPPED_DIRECTORIES = new Set([".git", "node_modules"]);
 
+/** Whether a path lies in a directory the walk never enters (git's own, installed packages): an I/O saving. */
+function isSkippedPath(path: string): boolean {
+  return path.split("/").some((part) => SKIPPED_DIRECTORIES.has(part));
+}
+
+/** The regular files of a directory tree as POSIX paths relative to `root`, skipped directories left out. */
+async function treeFiles(root: string): Promise<string[]> {
+  const entries = await readdir(root, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join("/"))
+    .filter((path) => !isSkippedPath(path));
+}
+
 export interface ReadSnapshot {
   snapshot: Snapshot;
   diagnostics: Diagnostic[];
@@ -39,11 +53,7 @@ export async function readDirectorySnapshot(root: string, wanted: (path: string)
   const files = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const decoder = new TextDecoder("utf-8", { fatal: false });
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    const path = relative(root, join(entry.parentPath, entry.name)).split(sep).join("/");
-    if (path.split("/").some((part) => SKIPPED_DIRECTORIES.has(part))) continue;
+  for (const path of await treeFiles(root)) {
     if (!wanted(path)) continue;
     const absolute = join(root, path);
     const size = (await stat(absolute)).size;
@@ -62,11 +72,7 @@ export async function readDirectorySnapshot(root: string, wanted: (path: string)
  */
 export async function directoryFingerprints(root: string): Promise<Map<string, string>> {
   const fingerprints = new Map<string, string>();
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    const path = relative(root, join(entry.parentPath, entry.name)).split(sep).join("/");
-    if (path.split("/").some((part) => SKIPPED_DIRECTORIES.has(part))) continue;
+  for (const path of await treeFiles(root)) {
     const content = await readFile(join(root, path));
     fingerprints.set(path, createHash("sha1").update(`blob ${content.length}\0`).update(content).digest("hex"));
   }

@@ -13,9 +13,6 @@ import { teamsNamed } from "./gather-teams.js";
 import { changedPaths, gatherTree, isRegularFile, type TreeEntry } from "./gather-tree.js";
 import { CouldNotEvaluate, type EvaluationTarget, type GitHubClient } from "./target.js";
 
-/** Vendored dependencies are not the repository's manifests (the command line skips them too). */
-const SKIPPED_DIRECTORY = "node_modules";
-
 /**
  * Everything an evaluation needs from GitHub, read through the base repository by sha (so a
  * fork's head works like any other). Each read starts as soon as what it depends on is known,
@@ -80,7 +77,7 @@ function changeOf(policy: Policy, before: readonly TreeEntry[], after: readonly 
   const { config } = loadConfig(policy.config);
   const isManifest = manifestMatcher(config.manifests);
   const manifests = (tree: readonly TreeEntry[]): TreeEntry[] =>
-    tree.filter((entry) => isRegularFile(entry) && isManifest(entry.path) && !entry.path.split("/").includes(SKIPPED_DIRECTORY));
+    tree.filter((entry) => isRegularFile(entry) && isManifest(entry.path));
   const changedFiles = changedPaths(before, after);
   const headConfigEntry = changedFiles.includes(CONFIG_PATH) ? after.find((entry) => entry.path === CONFIG_PATH && isRegularFile(entry)) : undefined;
   return {

@@ -21,6 +21,11 @@ describe("discovery", () => {
     expect(renderFiles(files, config).resources.map((r) => r.object.metadata.name)).toEqual(["a", "b"]);
   });
 
+  it("never reads vendored dependencies as manifests, whatever the globs say", () => {
+    const files = { "apps/a.yaml": virtualService("a"), "node_modules/pkg/vs.yaml": virtualService("b"), "tools/node_modules/x.yaml": virtualService("c") };
+    expect(renderFiles(files).resources.map((r) => r.object.metadata.name)).toEqual(["a"]);
+  });
+
   it("ignores documents that are neither OAM Applications nor Istio, silently", () => {
     const result = renderFiles({
       ".github/workflows/ci.yml": "on: push\njobs: {}\n",

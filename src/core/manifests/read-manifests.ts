@@ -45,11 +45,14 @@ const OAM_GROUP = "core.oam.dev";
 
 const checkApplication = compileSchema(applicationSchema);
 
-/** Whether the config's include/exclude globs select a path as a manifest file. */
+/**
+ * Whether the config's include/exclude globs select a path as a manifest file. Vendored
+ * dependencies (`node_modules`) are never the repository's manifests, whatever the globs say.
+ */
 export function manifestMatcher(manifests: Config["manifests"]): (path: string) => boolean {
   const included = picomatch(manifests.include);
   const excluded = manifests.exclude.length > 0 ? picomatch(manifests.exclude) : () => false;
-  return (path) => included(path) && !excluded(path);
+  return (path) => included(path) && !excluded(path) && !path.split("/").includes("node_modules");
 }
 
 /**
