@@ -1,4 +1,6 @@
+import type Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
+import { createsContent, lanesFor } from "./github-lanes.js";
 
 /** The longest wait GitHub may ask for that an evaluation sits out; past it, the check says "could not evaluate" (re-run it later). */
 export const SECONDARY_RATE_LIMIT_MAX_WAIT_SECONDS = 60;
@@ -15,20 +17,53 @@ interface ThrottledRequest {
   url: string;
 }
 
+/** What Probot puts in `throttle`: its handlers, the installation as `id`, and Redis when several processes share the limits. */
+interface ThrottleOptions {
+  enabled?: boolean;
+  id?: string;
+  Bottleneck?: typeof Bottleneck;
+  connection?: Bottleneck.IORedisConnection | Bottleneck.RedisConnection;
+}
+
+type Client = InstanceType<typeof ProbotOctokit>;
+
 /**
- * Probot's Octokit for `npm start`, retrying secondary rate limits. Probot's server hands the
- * throttling plugin a secondary-rate-limit handler that logs and never retries, so one 403
- * "secondary rate limit" would end the evaluation as "could not evaluate", where GitHub asks
- * clients to wait `retry-after` seconds and try again (DESIGN §7: API errors are retried).
+ * Paces content-creating requests per installation (see github-lanes.ts). Outermost of the
+ * client's layers, so a request retried by Octokit's retry plugin is paced once.
  */
-export const MeshgateOctokit = ProbotOctokit.defaults((options: { throttle?: object }) => ({
-  ...options,
-  throttle: {
-    ...options.throttle,
-    onSecondaryRateLimit: (retryAfterSeconds: number, request: ThrottledRequest, octokit: InstanceType<typeof ProbotOctokit>, retryCount: number): boolean => {
-      const retry = retriesSecondaryRateLimit({ retryAfterSeconds, retryCount });
-      octokit.log.warn(`GitHub's secondary rate limit on ${request.method} ${request.url}: ${retry ? `retrying in ${retryAfterSeconds} s` : "not retried"}`);
-      return retry;
+function contentPacing(octokit: Pick<Client, "hook">, options: Record<string, unknown>): void {
+  const throttle = (options.throttle ?? {}) as ThrottleOptions;
+  if (throttle.enabled === false) return;
+  const lane = lanesFor(throttle).content.key(throttle.id ?? "app");
+  octokit.hook.wrap("request", (request, requestOptions) => (createsContent(requestOptions) ? lane.schedule(async () => request(requestOptions)) : request(requestOptions)));
+}
+
+/**
+ * Probot's Octokit for `npm start`, with three changes to how it meets GitHub's limits:
+ *
+ * - Secondary rate limits are retried. Probot's server hands the throttling plugin a handler
+ *   that logs and never retries, so one 403 "secondary rate limit" would end the evaluation as
+ *   "could not evaluate", where GitHub asks clients to wait `retry-after` seconds and try again.
+ * - GraphQL queries are not spaced like writes. The plugin starts one POST a second, GraphQL
+ *   queries included, which turned a cold evaluation's 20 blob queries into 20 seconds; GitHub
+ *   charges a query as a read. Its `write` lane is replaced with an unpaced one (the plugin
+ *   takes its lanes from these options; a test pins that), and contentPacing paces what
+ *   really creates content.
+ * - An installation may have 25 requests in flight rather than 10 (CONCURRENT_REQUESTS).
+ */
+export const MeshgateOctokit = ProbotOctokit.plugin(contentPacing).defaults((options: { throttle?: ThrottleOptions }) => {
+  const lanes = lanesFor(options.throttle ?? {});
+  return {
+    ...options,
+    throttle: {
+      ...options.throttle,
+      global: lanes.global,
+      write: lanes.write,
+      onSecondaryRateLimit: (retryAfterSeconds: number, request: ThrottledRequest, octokit: Client, retryCount: number): boolean => {
+        const retry = retriesSecondaryRateLimit({ retryAfterSeconds, retryCount });
+        octokit.log.warn(`GitHub's secondary rate limit on ${request.method} ${request.url}: ${retry ? `retrying in ${retryAfterSeconds} s` : "not retried"}`);
+        return retry;
+      },
     },
-  },
-}));
+  };
+});

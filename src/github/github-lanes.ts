@@ -1,0 +1,86 @@
+import Bottleneck from "bottleneck";
+
+/**
+ * Requests of one installation in flight at once. GitHub allows 100 (REST and GraphQL
+ * together); Octokit's throttling plugin keeps 10, which makes a cold evaluation of a large
+ * repository (20 blob queries and a few side calls) wait for a second and third wave of round
+ * trips. 25 lets one evaluation's reads go out together and leaves GitHub's limit far away.
+ */
+export const CONCURRENT_REQUESTS = 25;
+
+/**
+ * Content-creating requests (check runs, comments, reactions) of one installation: a bucket of
+ * CONTENT_BURST that refills by one every CONTENT_REFILL_MS. GitHub caps content creation at 80
+ * requests a minute and asks for a second between mutating requests when there are many; one
+ * evaluation makes three to five, which go at once, while a burst of evaluations is held to
+ * one write a second.
+ */
+export const CONTENT_BURST = 10;
+export const CONTENT_REFILL_MS = 1000;
+
+/** How long an idle installation's limiters are kept (the throttling plugin's own figure). */
+const IDLE_MS = 2 * 60 * 1000;
+
+export interface Lanes {
+  /** The throttling plugin's per-installation concurrency (its `global` group). */
+  global: Bottleneck.Group;
+  /** The throttling plugin's `write` group, unpaced: content creation is paced by `content` instead. */
+  write: Bottleneck.Group;
+  /** Content-creating requests, per installation. */
+  content: Bottleneck.Group;
+}
+
+/** One set of lanes per Redis connection (undefined: this process alone), made once and shared by every client, as the plugin's own are. */
+const lanesByConnection = new Map<Bottleneck.IORedisConnection | Bottleneck.RedisConnection | undefined, Lanes>();
+
+/**
+ * The lanes of every meshgate client. With `connection` (Probot's Redis, when several app
+ * processes run) an installation's concurrency and content budget are shared across them.
+ */
+export function lanesFor(params: { Bottleneck?: typeof Bottleneck; connection?: Bottleneck.IORedisConnection | Bottleneck.RedisConnection }): Lanes {
+  const existing = lanesByConnection.get(params.connection);
+  if (existing) return existing;
+  const Limiter = params.Bottleneck ?? Bottleneck;
+  const shared = { timeout: IDLE_MS, ...(params.connection ? { connection: params.connection } : {}) };
+  const lanes: Lanes = {
+    global: new Limiter.Group({ id: "meshgate-global", maxConcurrent: CONCURRENT_REQUESTS, ...shared }),
+    // Unshared on purpose: it limits nothing, so there is no state to share.
+    write: new Limiter.Group({ id: "meshgate-unpaced", timeout: IDLE_MS }),
+    content: new Limiter.Group({
+      id: "meshgate-content",
+      maxConcurrent: 1,
+      reservoir: CONTENT_BURST,
+      reservoirIncreaseAmount: 1,
+      reservoirIncreaseInterval: CONTENT_REFILL_MS,
+      reservoirIncreaseMaximum: CONTENT_BURST,
+      ...shared,
+    }),
+  };
+  lanesByConnection.set(params.connection, lanes);
+  return lanes;
+}
+
+interface RequestOptions {
+  method?: string;
+  url?: string;
+  query?: unknown;
+}
+
+/**
+ * Whether a request creates content in GitHub's sense: a REST POST, PATCH, PUT or DELETE, or a
+ * GraphQL mutation. A GraphQL query is a read (GitHub charges it as one, not as a write),
+ * though it is POSTed; an installation token request is authentication, not content.
+ */
+export function createsContent(options: RequestOptions): boolean {
+  const method = (options.method ?? "GET").toUpperCase();
+  if (method === "GET" || method === "HEAD" || method === "OPTIONS") return false;
+  const path = new URL(options.url ?? "/", "http://github.invalid").pathname;
+  if (/^(\/api)?\/graphql$/.test(path)) return typeof options.query !== "string" || !isQueryDocument(options.query);
+  return !/^\/app\/installations\/[^/]+\/access_tokens$/.test(path);
+}
+
+/** A document whose every operation is a query (`query …` or a bare selection set `{ … }`), comments aside. */
+function isQueryDocument(query: string): boolean {
+  const code = query.replace(/#[^\n]*/g, "");
+  return /^\s*(query\b|\{)/.test(code) && !/(^|\})\s*(mutation|subscription)\b/.test(code);
+}
