@@ -1,5 +1,6 @@
 import { parseArgs } from "node:util";
 import { diffRenders } from "../core/diff/diff-renders.js";
+import { RenderMemo } from "../core/render/render-memo.js";
 import { renderSnapshot } from "../core/render/render-snapshot.js";
 import type { Diagnostic } from "../core/types.js";
 import { diffJson } from "../report/diff-json.js";
@@ -47,9 +48,10 @@ export async function runDiff(args: string[], io: CliIO): Promise<number> {
 
   // 1. Read both sides.
   const inputs = await readChange({ cwd: io.cwd, base: values.base, head: values.head });
-  // 2. Render both with the base's config.
-  const baseRender = renderSnapshot(inputs.base.snapshot, inputs.config);
-  const headRender = renderSnapshot(inputs.head.snapshot, inputs.config);
+  // 2. Render both with the base's config; a file the two share is rendered once.
+  const memo = new RenderMemo();
+  const baseRender = renderSnapshot(inputs.base.snapshot, inputs.config, memo);
+  const headRender = renderSnapshot(inputs.head.snapshot, inputs.config, memo);
   // 3. Diff.
   const changeSet = diffRenders(baseRender, headRender);
   // 4. Print: the changes on stdout, the diagnostics of both sides on stderr (the base's only

@@ -3,6 +3,7 @@ import type { ChangeSet } from "./diff/change-set.js";
 import { diffRenders } from "./diff/diff-renders.js";
 import { evaluateApprovals, SECURITY_RELEVANT_KINDS, type ApprovalEvaluation, type ApprovalInputs } from "./owners/approvals.js";
 import { findCodeowners } from "./owners/find-codeowners.js";
+import { RenderMemo } from "./render/render-memo.js";
 import { renderSnapshot } from "./render/render-snapshot.js";
 import type { Catalog } from "./rules/catalog.js";
 import { classifyFindings, isBlocking, severityRank, type Finding } from "./rules/classify-findings.js";
@@ -64,15 +65,18 @@ export interface Verdict {
 
 /**
  * The pipeline: config → render both sides → diff → rules on both → findings → approvals →
- * verdict. Pure: every input is data, the clock included.
+ * verdict. Pure: every input is data, the clock included. `memo` only saves work: a file
+ * rendered before (on the other side, or by an earlier evaluation given the same memo) is not
+ * rendered again.
  */
-export function evaluate(inputs: EvaluationInputs): Verdict {
+export function evaluate(inputs: EvaluationInputs, options: { memo?: RenderMemo } = {}): Verdict {
   // 1. Policy from the base branch.
   const { config, diagnostics: configDiagnostics } = loadConfig(inputs.policy.config);
 
   // 2. Render both sides, and diff them.
-  const base = renderSnapshot(inputs.base, config);
-  const head = renderSnapshot(inputs.head, config);
+  const memo = options.memo ?? new RenderMemo();
+  const base = renderSnapshot(inputs.base, config, memo);
+  const head = renderSnapshot(inputs.head, config, memo);
   const changes = diffRenders(base, head);
   const headDiagnostics = [...(inputs.readDiagnostics ?? []), ...head.diagnostics, ...(inputs.headConfig !== undefined ? loadConfig(inputs.headConfig).diagnostics : [])];
 

@@ -62,12 +62,27 @@ export function manifestMatcher(manifests: Config["manifests"]): (path: string) 
  */
 export function readManifests(snapshot: Snapshot, config: Pick<Config, "manifests" | "defaultNamespace">): ManifestSet {
   const set: ManifestSet = { applications: [], istio: [], services: [], diagnostics: [] };
-  const isManifest = manifestMatcher(config.manifests);
-  for (const file of [...snapshot.files.keys()].filter(isManifest).sort()) {
-    const parsed = parseYamlFile(file, snapshot.files.get(file) ?? "");
-    set.diagnostics.push(...parsed.diagnostics);
-    for (const document of parsed.documents) classify(document, config.defaultNamespace, set);
+  for (const file of manifestFiles(snapshot, config)) {
+    const one = readManifestFile({ file, text: snapshot.files.get(file) ?? "", defaultNamespace: config.defaultNamespace });
+    set.applications.push(...one.applications);
+    set.istio.push(...one.istio);
+    set.services.push(...one.services);
+    set.diagnostics.push(...one.diagnostics);
   }
+  return set;
+}
+
+/** The manifest files of a snapshot, as the config selects them, sorted: the order every stage reads them in. */
+export function manifestFiles(snapshot: Snapshot, config: Pick<Config, "manifests">): string[] {
+  return [...snapshot.files.keys()].filter(manifestMatcher(config.manifests)).sort();
+}
+
+/** One file's manifests: what it holds depends on its path, its text and the default namespace only. */
+export function readManifestFile(params: { file: string; text: string; defaultNamespace: string }): ManifestSet {
+  const set: ManifestSet = { applications: [], istio: [], services: [], diagnostics: [] };
+  const parsed = parseYamlFile(params.file, params.text);
+  set.diagnostics.push(...parsed.diagnostics);
+  for (const document of parsed.documents) classify(document, params.defaultNamespace, set);
   return set;
 }
 

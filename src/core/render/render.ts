@@ -1,4 +1,5 @@
-import type { ApplicationManifest, ComponentSpec, ManifestSet, RawManifest } from "../manifests/read-manifests.js";
+import type { Config } from "../config/config.js";
+import { readManifestFile, type ApplicationManifest, type ComponentSpec, type RawManifest } from "../manifests/read-manifests.js";
 import type { NodePath } from "../manifests/yaml-file.js";
 import { compileSchema, type SchemaCheck } from "../schema-check.js";
 import type { Diagnostic, DiagnosticSeverity, KubeObject, RenderResult, Resource, SourceRef } from "../types.js";
@@ -30,26 +31,109 @@ interface Rendered {
   file: string;
 }
 
-/**
- * Renders the Istio configuration that a manifest set implies. Pure and deterministic: the same
- * manifests give byte-identical output. A broken Application, component or trait is reported
- * and skipped; everything else still renders.
- */
-export function renderManifests(manifests: ManifestSet, config: RenderConfig): RenderResult {
-  const diagnostics: Diagnostic[] = [...manifests.diagnostics];
-  const rendered: Rendered[] = [];
-  const ingressHosts = new Map<string, TraitRef & { component: string }>();
+/** What a file's output depends on besides its path and text. */
+export type FileRenderConfig = RenderConfig & Pick<Config, "defaultNamespace">;
 
+/** A resource one file renders, validated on its own; whether another file renders it too is for combineFileRenders. */
+export interface FileResource {
+  resource: Resource;
+  identity: string;
+  /** What Istio's and Kubernetes' schemas find wrong with it. */
+  issues: Diagnostic[];
+}
+
+/** A mesh-ingress host a component exposes: the first claim in file order keeps it. */
+export interface IngressClaim {
+  host: string;
+  by: TraitRef;
+  /** `app/component`. */
+  component: string;
+}
+
+/**
+ * One manifest file, read and rendered on its own. renderSnapshot combines the files of a
+ * revision; a RenderMemo keeps them, so a file unchanged between two revisions is read once.
+ */
+export interface FileRender {
+  /** YAML and Application schema problems. */
+  read: Diagnostic[];
+  /** Problems of its components and traits, in the order they were found. */
+  render: Diagnostic[];
+  /** What its Applications render, in order. */
+  rendered: FileResource[];
+  /** Its raw Istio documents. */
+  raw: FileResource[];
+  /** Its raw Services. */
+  inventory: Resource[];
+  ingressClaims: IngressClaim[];
+}
+
+/**
+ * Reads and renders one manifest file. Pure and deterministic; a broken Application, component
+ * or trait is reported and skipped, and everything else still renders.
+ */
+export function renderManifestFile(params: { file: string; text: string; config: FileRenderConfig }): FileRender {
+  const { config } = params;
+  const manifests = readManifestFile({ file: params.file, text: params.text, defaultNamespace: config.defaultNamespace });
+  const diagnostics: Diagnostic[] = [];
+  const rendered: Rendered[] = [];
+  const ingressClaims: IngressClaim[] = [];
   for (const app of manifests.applications) {
     for (const component of app.components) {
-      renderComponent({ app, component, config, rendered, diagnostics, ingressHosts });
+      renderComponent({ app, component, config, rendered, diagnostics, ingressClaims });
     }
   }
-  for (const raw of manifests.istio) rendered.push(fromRaw(raw));
+  return {
+    read: manifests.diagnostics,
+    render: diagnostics,
+    rendered: rendered.map(checkResource),
+    raw: manifests.istio.map((raw) => checkResource(fromRaw(raw))),
+    inventory: manifests.services.map((raw) => fromRaw(raw).resource),
+    ingressClaims,
+  };
+}
 
-  const resources = checkResources(rendered, diagnostics);
-  const inventory = manifests.services.map((raw) => fromRaw(raw).resource);
-  return { resources: sortResources(resources), inventory: sortResources(inventory), diagnostics: sortDiagnostics(diagnostics) };
+/**
+ * The render of a revision from its files' renders, in file order: what only the files
+ * together can tell (two sources of one resource, two ingresses claiming one host) is decided
+ * here. Resources from Applications come before raw documents, so an Application keeps an
+ * identity that a raw document repeats.
+ */
+export function combineFileRenders(files: readonly FileRender[]): RenderResult {
+  const diagnostics: Diagnostic[] = files.flatMap((f) => f.read);
+  const claims = new Map<string, IngressClaim>();
+  for (const file of files) {
+    diagnostics.push(...file.render);
+    for (const claim of file.ingressClaims) {
+      const claimed = claims.get(claim.host);
+      if (!claimed) {
+        claims.set(claim.host, claim);
+        continue;
+      }
+      diagnostics.push({
+        file: claim.by.file,
+        line: claim.by.line,
+        severity: "error",
+        message: `${claim.component}: mesh-ingress host ${claim.host} is already exposed by ${claimed.component} (${claimed.by.file}:${claimed.by.line}): two gateways claiming one host conflict in Istio`,
+      });
+    }
+  }
+  const byIdentity = new Map<string, Resource>();
+  const resources: Resource[] = [];
+  for (const entry of [...files.flatMap((f) => f.rendered), ...files.flatMap((f) => f.raw)]) {
+    const { object, source } = entry.resource;
+    const existing = byIdentity.get(entry.identity);
+    if (existing) {
+      const what = `${object.kind} ${object.metadata.namespace ?? ""}/${object.metadata.name}`;
+      diagnostics.push({ file: source.file, line: source.line, severity: "error", message: `${what} is also rendered by ${describeSource(existing.source)}: two sources for one resource conflict; rename one` });
+      continue;
+    }
+    byIdentity.set(entry.identity, entry.resource);
+    diagnostics.push(...entry.issues);
+    // Invalid documents stay in the set: rules must still see what they would have done.
+    resources.push(entry.resource);
+  }
+  return { resources: sortResources(resources), inventory: sortResources(files.flatMap((f) => f.inventory)), diagnostics: sortDiagnostics(diagnostics) };
 }
 
 function fromRaw(raw: RawManifest): Rendered {
@@ -67,9 +151,9 @@ function renderComponent(params: {
   config: RenderConfig;
   rendered: Rendered[];
   diagnostics: Diagnostic[];
-  ingressHosts: Map<string, TraitRef & { component: string }>;
+  ingressClaims: IngressClaim[];
 }): void {
-  const { app, component, config, rendered, diagnostics, ingressHosts } = params;
+  const { app, component, config, rendered, diagnostics, ingressClaims } = params;
   const { document } = app;
   const file = document.file;
   const at = (path: NodePath): number => document.lineOf(path);
@@ -165,45 +249,26 @@ function renderComponent(params: {
   // 4. A host can be claimed by one ingress only: Istio would pick one of two gateways at random.
   const ingress = mesh.ingress;
   if (ingress) {
-    for (const host of ingress.value.hosts) {
-      const claimed = ingressHosts.get(host);
-      if (claimed) {
-        report("error", `mesh-ingress host ${host} is already exposed by ${claimed.component} (${claimed.file}:${claimed.line}): two gateways claiming one host conflict in Istio`, ingress.by.line);
-      } else {
-        ingressHosts.set(host, { ...ingress.by, component: `${app.name}/${component.name}` });
-      }
-    }
+    for (const host of ingress.value.hosts) ingressClaims.push({ host, by: ingress.by, component: `${app.name}/${component.name}` });
   }
 }
 
-/** Validates every object, rejects duplicate identities, and returns what may be output. */
-function checkResources(rendered: Rendered[], diagnostics: Diagnostic[]): Resource[] {
-  const byIdentity = new Map<string, Rendered>();
-  const out: Resource[] = [];
-  for (const entry of rendered) {
-    const { object, source } = entry.resource;
-    const identity = identityOf(object);
-    const what = `${object.kind} ${object.metadata.namespace ?? ""}/${object.metadata.name}`;
-    const existing = byIdentity.get(identity);
-    if (existing) {
-      const first = existing.resource.source;
-      diagnostics.push({ file: source.file, line: source.line, severity: "error", message: `${what} is also rendered by ${describeSource(first)}: two sources for one resource conflict; rename one` });
-      continue;
+/** Validates one rendered object against its schema, where one is known. */
+function checkResource(entry: Rendered): FileResource {
+  const { object } = entry.resource;
+  const identity = identityOf(object);
+  const what = `${object.kind} ${object.metadata.namespace ?? ""}/${object.metadata.name}`;
+  const issues: Diagnostic[] = [];
+  const group = object.apiVersion.split("/")[0] ?? "";
+  const check = validateResource(object);
+  if (check.status === "invalid") {
+    for (const issue of check.issues) {
+      issues.push({ file: entry.file, line: entry.lineOf(issue.path), severity: "error", message: `${what} is not valid ${object.apiVersion}: ${issue.message}` });
     }
-    byIdentity.set(identity, entry);
-    const group = object.apiVersion.split("/")[0] ?? "";
-    const check = validateResource(object);
-    if (check.status === "invalid") {
-      for (const issue of check.issues) {
-        diagnostics.push({ file: entry.file, line: entry.lineOf(issue.path), severity: "error", message: `${what} is not valid ${object.apiVersion}: ${issue.message}` });
-      }
-    } else if (check.status === "unknown" && group.endsWith(".istio.io") && !isKnownIstioType(object.apiVersion, object.kind)) {
-      diagnostics.push({ file: entry.file, line: entry.lineOf(["apiVersion"]), severity: "error", message: `${what}: Istio serves no ${object.kind} at ${object.apiVersion}` });
-    }
-    // Invalid documents stay in the set: rules must still see what they would have done.
-    out.push(entry.resource);
+  } else if (check.status === "unknown" && group.endsWith(".istio.io") && !isKnownIstioType(object.apiVersion, object.kind)) {
+    issues.push({ file: entry.file, line: entry.lineOf(["apiVersion"]), severity: "error", message: `${what}: Istio serves no ${object.kind} at ${object.apiVersion}` });
   }
-  return out;
+  return { resource: entry.resource, identity, issues };
 }
 
 function describeSource(source: SourceRef): string {
