@@ -1,5 +1,6 @@
 import type { ApplicationFunctionOptions, Probot } from "probot";
 import { readCatalog } from "../cli/read-catalog.js";
+import { RenderMemo } from "../core/render/render-memo.js";
 import { BlobCache } from "./blob-cache.js";
 import type { AppState } from "./evaluate-target.js";
 import { onIssueComment } from "./handlers/issue-comment.js";
@@ -9,12 +10,17 @@ import { onPullRequest } from "./handlers/pull-request.js";
 import { onRerequested } from "./handlers/rerequested.js";
 
 /**
- * The GitHub App: which events re-evaluate the gate (DESIGN §7). The rule catalog is read and
- * the blob cache made once, here, at startup; every evaluation of the process shares them.
+ * The GitHub App: which events re-evaluate the gate (DESIGN §7). The rule catalog is read, and
+ * the blob cache and the render memo made, once, here, at startup; every evaluation of the
+ * process shares them.
  * Tests may pass their own (`state`); Probot passes its loader options, which are not used.
  */
 export default function app(probot: Probot, options?: Partial<ApplicationFunctionOptions> & { state?: Partial<AppState> }): void {
-  const state: AppState = { cache: options?.state?.cache ?? new BlobCache(), catalog: options?.state?.catalog ?? readCatalog() };
+  const state: AppState = {
+    cache: options?.state?.cache ?? new BlobCache(),
+    memo: options?.state?.memo ?? new RenderMemo(),
+    catalog: options?.state?.catalog ?? readCatalog(),
+  };
 
   probot.on(
     ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review", "pull_request.edited"],

@@ -1,16 +1,19 @@
 import type { Logger } from "probot";
-import { evaluate, type Verdict } from "../core/evaluate.js";
+import { evaluate } from "../core/evaluate.js";
+import type { RenderMemo } from "../core/render/render-memo.js";
 import type { Catalog } from "../core/rules/catalog.js";
 import { checkRunOutput, couldNotEvaluateOutput, type CheckRunOutput } from "../report/check-run.js";
 import { pullRequestComment } from "../report/comment.js";
 import type { BlobCache } from "./blob-cache.js";
 import { gatherInputs } from "./gather.js";
-import { completeCheck, startCheck, upsertComment } from "./publish.js";
+import { completeCheck, startCheck, upsertComment, type CommentBody } from "./publish.js";
 import { CouldNotEvaluate, type EvaluationTarget, type GitHubClient, type RepoRef } from "./target.js";
 
 /** What every evaluation of the process shares: made once at startup. */
 export interface AppState {
   cache: BlobCache;
+  /** File renders, by path and text: an evaluation renders only the files no earlier one has. */
+  memo: RenderMemo;
   catalog: Catalog;
 }
 
@@ -25,35 +28,48 @@ export interface EventContext {
 /**
  * The meshgate check on one commit: started at once, beside the gathering (one round trip
  * less), and completed with the verdict, or with "could not evaluate" whatever fails: never left
- * in progress. The PR comment is written beside the completion. `target` may still be on its
+ * in progress. The PR comment's existing comments are listed beside the gathering too, so that
+ * only its write is left once the check, the gate, is completed. `target` may still be on its
  * way (a pull request to fetch): the check starts meanwhile.
  */
 export async function evaluateTarget(params: { context: EventContext; state: AppState; check: { repo: RepoRef; headSha: string }; target: EvaluationTarget | Promise<EvaluationTarget> }): Promise<CheckRunOutput> {
   const { context, state, check } = params;
   const { octokit, log } = context;
+  const target = Promise.resolve(params.target);
   const started = startCheck({ octokit, ...check });
-  const judged = Promise.resolve(params.target)
-    .then(async (target) => {
-      const verdict = evaluate(await gatherInputs({ octokit, target, cache: state.cache, catalog: state.catalog, now: new Date().toISOString() }));
-      return { target, verdict, output: checkRunOutput(verdict) };
+  const judged = target
+    .then(async (t) => {
+      const verdict = evaluate(await gatherInputs({ octokit, target: t, cache: state.cache, catalog: state.catalog, now: new Date().toISOString() }), { memo: state.memo });
+      return { verdict, output: checkRunOutput(verdict) };
     })
     .catch((error: unknown) => ({ error }));
-  const checkRunId = await started;
-  const complete = (output: CheckRunOutput): Promise<void> => completeCheck({ octokit, repo: check.repo, checkRunId, output });
-
-  const result = await judged;
-  if ("error" in result) return completeUnevaluated({ context, complete, error: result.error });
-  const { output } = result;
-  const [completed, commented] = await Promise.allSettled([complete(output), publishComment({ octokit, target: result.target, verdict: result.verdict })]);
+  let commentBody: (body: CommentBody) => void = () => undefined;
+  const body = new Promise<CommentBody>((resolve) => {
+    commentBody = resolve;
+  });
   // The comment is a courtesy; the check is the gate: a failed comment leaves the verdict standing.
-  if (commented.status === "rejected") log.error({ err: commented.reason as unknown }, "meshgate could not update the pull request comment");
-  if (completed.status === "rejected") return completeUnevaluated({ context, complete, error: completed.reason });
-  return output;
-}
-
-async function publishComment(params: { octokit: GitHubClient; target: EvaluationTarget; verdict: Verdict }): Promise<void> {
-  const { octokit, target, verdict } = params;
-  if (target.pullRequest) await upsertComment({ octokit, repo: target.repo, issueNumber: target.pullRequest.number, body: pullRequestComment(verdict) });
+  // A target that cannot be had is the check's failure to report, not the comment's.
+  const commented = target
+    .then((t) => (t.pullRequest ? upsertComment({ octokit, repo: t.repo, issueNumber: t.pullRequest.number, body }) : undefined), () => undefined)
+    .catch((error: unknown) => {
+      log.error({ err: error }, "meshgate could not update the pull request comment");
+    });
+  try {
+    const checkRunId = await started;
+    const complete = (output: CheckRunOutput): Promise<void> => completeCheck({ octokit, repo: check.repo, checkRunId, output });
+    const result = await judged;
+    if ("error" in result) return await completeUnevaluated({ context, complete, error: result.error });
+    const completing = complete(result.output);
+    // Asked for after the completion, so the write lane takes the gate first.
+    commentBody(pullRequestComment(result.verdict));
+    const [completed] = await Promise.allSettled([completing, commented]);
+    if (completed.status === "rejected") return await completeUnevaluated({ context, complete, error: completed.reason });
+    return result.output;
+  } finally {
+    // Whatever ended the evaluation, the comment's upsert ends too (null: left as it is), so the next one for the PR is not held up.
+    commentBody(null);
+    await commented;
+  }
 }
 
 async function completeUnevaluated(params: { context: EventContext; complete: (output: CheckRunOutput) => Promise<void>; error: unknown }): Promise<CheckRunOutput> {

@@ -18,14 +18,17 @@ import { CouldNotEvaluate, type EvaluationTarget, type GitHubClient } from "./ta
  * fork's head works like any other). Each read starts as soon as what it depends on is known,
  * which makes the sequential round trips a fixed count whatever the repository's size:
  *
- *   1. compare (merge base) ∥ policy at the base tip (one query) ∥ head tree ∥ reviews ∥ commits
- *   2. merge-base tree ∥ approvers' permissions ∥ pages 2… of reviews and commits
- *   3. manifest blobs (100 per query, queries in parallel, through the cache) ∥ team members
- *   4. only when needed: pages 2… of a team's members, permissions after more than 100
- *      reviews, the whole text of a blob GraphQL truncates
+ *   1. compare (merge base) ∥ policy at the base tip (one query) ∥ head tree ∥ base tip tree
+ *      ∥ reviews ∥ commits
+ *   2. manifest blobs (100 per query, queries in parallel, through the cache) ∥ approvers'
+ *      permissions ∥ pages 2… of reviews and commits ∥ the merge base's tree, when it is not
+ *      the base tip (then the blobs wait for it: one round trip more)
+ *   3. team members; only when needed: pages 2… of a team's members, permissions after more
+ *      than 100 reviews, the whole text of a blob GraphQL truncates
  *
- * With a warm cache the blob step makes no call. Production's throttling plugin runs at most 10
- * requests at once; that spreads a cold start's many blob queries over time, not over rounds.
+ * With a warm cache the blob step makes no call. Production runs at most 25 requests at once
+ * per installation (github-lanes.ts); that spreads a cold start's many blob queries over time,
+ * not over rounds.
  */
 export async function gatherInputs(params: { octokit: GitHubClient; target: EvaluationTarget; cache: BlobCache; catalog: Catalog; now: string }): Promise<EvaluationInputs> {
   const { octokit, target, cache, catalog, now } = params;
@@ -34,11 +37,14 @@ export async function gatherInputs(params: { octokit: GitHubClient; target: Eval
     throw new CouldNotEvaluate(`pull request #${pullRequest.number} has ${pullRequest.commits} commits; GitHub lists at most ${MAX_PULL_REQUEST_COMMITS}, so its committers cannot all be known`);
   }
 
-  // 1. Policy from the base tip; the two sides' trees, the head's at once, the merge base's once known.
+  // 1. Policy from the base tip; the two sides' trees at once: the head's, and the base tip's on
+  // the wager that it is the merge base (a pull request up to date with its base, as required
+  // checks ask). Lost, it costs one call, and the merge base's tree is read once known.
   const policy = gatherPolicy({ octokit, repo, sha: baseSha });
   const mergeBase = gatherMergeBase({ octokit, repo, baseSha, headSha });
   const headTree = gatherTree({ octokit, repo, sha: headSha });
-  const baseTree = mergeBase.then((sha) => gatherTree({ octokit, repo, sha }));
+  const tipTree = baseSha === headSha ? headTree : gatherTree({ octokit, repo, sha: baseSha });
+  const baseTree = mergeBase.then((sha) => (sha === baseSha ? tipTree : sha === headSha ? headTree : gatherTree({ octokit, repo, sha })));
   // 2. What changed, and which files are manifests under the base tip's config; then their blobs.
   const change = Promise.all([policy, baseTree, headTree]).then(([p, before, after]) => changeOf(p, before, after));
   const snapshots = change.then((c) => readSnapshots({ octokit, target, cache, change: c }));
@@ -47,7 +53,8 @@ export async function gatherInputs(params: { octokit: GitHubClient; target: Eval
     ? gatherReview({ octokit, repo, pullRequest, headSha, teams: change.then((c) => teamsNamed({ policy: c.policy, approvals: c.approvals, changedFiles: c.changedFiles })) })
     : Promise.resolve(undefined);
   // Every read is awaited, the failed ones too, so nothing is left in flight when this throws.
-  const [policyRead, { changedFiles }, { base, head, headConfig }, reviewRead] = await gatherSettled([policy, change, snapshots, review, mergeBase, baseTree, headTree]);
+  // The tip's tree counts only as the merge base's: a lost wager's failure is no one's.
+  const [policyRead, { changedFiles }, { base, head, headConfig }, reviewRead] = await gatherSettled([policy, change, snapshots, review, mergeBase, baseTree, headTree, tipTree.catch(() => undefined)]);
 
   return {
     base,

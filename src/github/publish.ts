@@ -49,13 +49,18 @@ export async function completeCheck(params: { octokit: GitHubClient; repo: RepoR
  */
 const upserts = new Map<string, Promise<void>>();
 
+/** What a comment upsert writes: the report, undefined when there is nothing to say, or null to leave the comment as it is (the evaluation failed). */
+export type CommentBody = string | undefined | null;
+
 /**
  * Keeps meshgate's one comment on a pull request current: found by COMMENT_MARKER at the start
  * of a comment by a bot account, updated in place (not when unchanged), created only when
  * there is something to say. When there is nothing to say any more and the comment exists, it
- * is kept and says so, rather than deleted. A duplicate left by a past race between processes is deleted.
+ * is kept and says so, rather than deleted. A duplicate left by a past race between processes
+ * is deleted. `body` may still be on its way: the comments are listed meanwhile, so only the
+ * write is left once it is known.
  */
-export async function upsertComment(params: { octokit: GitHubClient; repo: RepoRef; issueNumber: number; body: string | undefined }): Promise<void> {
+export async function upsertComment(params: { octokit: GitHubClient; repo: RepoRef; issueNumber: number; body: CommentBody | PromiseLike<CommentBody> }): Promise<void> {
   const key = `${params.repo.owner}/${params.repo.repo}#${params.issueNumber}`.toLowerCase();
   const previous = upserts.get(key) ?? Promise.resolve();
   // A failed upsert must not stop the next one: each waits for the last to settle, whatever its outcome.
@@ -68,20 +73,21 @@ export async function upsertComment(params: { octokit: GitHubClient; repo: RepoR
   }
 }
 
-async function writeComment(params: { octokit: GitHubClient; repo: RepoRef; issueNumber: number; body: string | undefined }): Promise<void> {
+async function writeComment(params: { octokit: GitHubClient; repo: RepoRef; issueNumber: number; body: CommentBody | PromiseLike<CommentBody> }): Promise<void> {
   const { octokit, repo, issueNumber } = params;
-  const comments = await octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 });
+  const [comments, body] = await Promise.all([octokit.paginate(octokit.rest.issues.listComments, { ...repo, issue_number: issueNumber, per_page: 100 }), params.body]);
+  if (body === null) return;
   // The app's own login needs an app-authenticated call to learn; a bot author plus the marker at
   // the very start (a quote of it would start with ">") tells ours apart without it.
   const ours = comments.filter((c) => c.user?.type === "Bot" && c.body?.startsWith(COMMENT_MARKER) === true);
   const [existing, ...duplicates] = ours;
   for (const duplicate of duplicates) await deleteComment(octokit, repo, duplicate.id);
   if (!existing) {
-    if (params.body !== undefined) await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body: params.body });
+    if (body !== undefined) await octokit.rest.issues.createComment({ ...repo, issue_number: issueNumber, body });
     return;
   }
-  const body = params.body ?? NO_MESH_CHANGES_COMMENT;
-  if (existing.body !== body) await octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body });
+  const text = body ?? NO_MESH_CHANGES_COMMENT;
+  if (existing.body !== text) await octokit.rest.issues.updateComment({ ...repo, comment_id: existing.id, body: text });
 }
 
 async function deleteComment(octokit: GitHubClient, repo: RepoRef, commentId: number): Promise<void> {

@@ -254,9 +254,12 @@ describe("failures", () => {
     world.repo.scope.get(`${REPO_PATH}/compare/${BASE}...${head}`).query({ per_page: "1" }).reply(500, { message: "Server Error" });
     world.repo.mockPolicy();
     world.repo.mockTree(head);
+    world.repo.mockTree(BASE);
     world.repo.mockList(`${REPO_PATH}/pulls/${PR}/reviews`, []);
     world.repo.mockList(`${REPO_PATH}/pulls/${PR}/commits`, []);
     world.mockCheck();
+    // Listed beside the gathering, before anyone knows it will fail.
+    world.mockComment(undefined, { listOnly: true });
 
     await world.receive("pull_request", pullRequestPayload("opened", { head }));
     world.repo.mock.done();
@@ -268,8 +271,8 @@ describe("failures", () => {
     expect(check.output.summary).toContain(DELIVERY);
     expect(check.status).toBe("completed");
     await expect(check.output.summary).toMatchFileSnapshot("__snapshots__/app/could-not-evaluate-api.md");
-    // No verdict, so no comment.
-    expect(world.routes().filter((r) => r.includes("/comments"))).toEqual([]);
+    // No verdict, so no comment: the comments were listed, none written.
+    expect(world.routes().filter((r) => r.includes("/comments"))).toEqual([`GET ${REPO_PATH}/issues/${PR}/comments`]);
   });
 
   it("a truncated tree completes the check as \"could not evaluate\": never a partial pass", async () => {
@@ -283,6 +286,7 @@ describe("failures", () => {
     world.repo.mockList(`${REPO_PATH}/pulls/${PR}/reviews`, []);
     world.repo.mockList(`${REPO_PATH}/pulls/${PR}/commits`, []);
     world.mockCheck();
+    world.mockComment(undefined, { listOnly: true });
 
     await world.receive("pull_request", pullRequestPayload("synchronize", { head }));
     world.repo.mock.done();
@@ -316,7 +320,7 @@ describe("cost of an evaluation", () => {
   // Depth: one more than the deepest call that had answered when a call started. The installation
   // token (once an hour per installation) is fetched inside the first call's auth, so it adds a
   // round trip before depth 1 that the hook records at depth 1.
-  it("a pull request event: 12 calls in 5 sequential round trips cold; a review with a warm cache, 12 in 5", async () => {
+  it("a pull request event: 12 calls in 3 sequential round trips cold; a review with a warm cache, 12 in 4", async () => {
     const { probot, log } = retryingProbot();
     const world = new ShopWorld(probot);
     const head = world.commit("permissive", { "apps/storefront.yaml": STOREFRONT_PERMISSIVE });
@@ -331,17 +335,19 @@ describe("cost of an evaluation", () => {
       "1 POST /graphql",
       `1 GET /repos/acme/shop/compare/${BASE}...${head}`,
       `1 GET /repos/acme/shop/git/trees/${head}`,
+      // The base tip's tree, on the wager (won here) that it is the merge base.
+      `1 GET /repos/acme/shop/git/trees/${BASE}`,
       "1 GET /repos/acme/shop/pulls/2/reviews",
       "1 GET /repos/acme/shop/pulls/2/commits",
+      // The comments are listed beside the gathering, so only the comment's write is left at the end.
+      "1 GET /repos/acme/shop/issues/2/comments",
       "1 POST /app/installations/4242/access_tokens",
-      `2 GET /repos/acme/shop/git/trees/${BASE}`,
-      "3 POST /graphql",
+      "2 POST /graphql",
       // The check and the comment are published side by side.
-      "4 PATCH /repos/acme/shop/check-runs/9001",
-      "4 GET /repos/acme/shop/issues/2/comments",
-      "5 POST /repos/acme/shop/issues/2/comments",
+      "3 PATCH /repos/acme/shop/check-runs/9001",
+      "3 POST /repos/acme/shop/issues/2/comments",
     ]);
-    expect({ calls: log.calls().length, depth: log.depth() }).toEqual({ calls: 12, depth: 5 });
+    expect({ calls: log.calls().length, depth: log.depth() }).toEqual({ calls: 12, depth: 3 });
 
     // A review arrives: every blob is cached now, and the pull request is fetched for its commit count.
     log.reset();
@@ -357,15 +363,16 @@ describe("cost of an evaluation", () => {
       "2 POST /graphql",
       `2 GET /repos/acme/shop/compare/${BASE}...${head}`,
       `2 GET /repos/acme/shop/git/trees/${head}`,
+      `2 GET /repos/acme/shop/git/trees/${BASE}`,
       "2 GET /repos/acme/shop/pulls/2/reviews",
       "2 GET /repos/acme/shop/pulls/2/commits",
-      `3 GET /repos/acme/shop/git/trees/${BASE}`,
+      "2 GET /repos/acme/shop/issues/2/comments",
+      // The longest chain: the pull request, its reviews, the approver's permission, the verdict.
       "3 GET /repos/acme/shop/collaborators/maria/permission",
       "4 PATCH /repos/acme/shop/check-runs/9001",
-      "4 GET /repos/acme/shop/issues/2/comments",
-      "5 PATCH /repos/acme/shop/issues/comments/501",
+      "4 PATCH /repos/acme/shop/issues/comments/501",
     ]);
-    expect({ calls: log.calls().length, depth: log.depth() }).toEqual({ calls: 12, depth: 5 });
+    expect({ calls: log.calls().length, depth: log.depth() }).toEqual({ calls: 12, depth: 4 });
   });
 });
 

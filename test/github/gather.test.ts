@@ -86,6 +86,8 @@ function mockPullRequest(s: Shop, options: { blobQueries: number }): void {
   repo.mockCompare(baseTip, head, mergeBase);
   repo.mockPolicy();
   repo.mockTree(head);
+  // Read at once on the wager that it is the merge base; lost here (main moved on), so the merge base's is read next.
+  repo.mockTree(baseTip);
   repo.mockTree(mergeBase);
   repo.mockBlobQueries(options.blobQueries);
   repo.mockList(`${repo.path}/pulls/7/reviews`, [
@@ -111,7 +113,7 @@ function mockPullRequest(s: Shop, options: { blobQueries: number }): void {
 }
 
 describe("gatherInputs for a pull request", () => {
-  it("reads both sides, the base tip's policy and the people, in 13 calls and 3 sequential round trips; 12 and 3 with a warm cache", async () => {
+  it("reads both sides, the base tip's policy and the people, in 14 calls and 3 sequential round trips; 13 and 3 with a warm cache", async () => {
     const s = shop();
     const octokit = testClient();
     const log = instrument(octokit);
@@ -178,6 +180,7 @@ describe("gatherInputs for a pull request", () => {
     expect(log.calls.map((c) => `${c.depth} ${c.route}`).sort()).toEqual([
       `1 GET /repos/acme/shop/compare/${s.baseTip}...${s.head}`,
       `1 GET /repos/acme/shop/git/trees/${s.head}`,
+      `1 GET /repos/acme/shop/git/trees/${s.baseTip}`,
       "1 GET /repos/acme/shop/pulls/7/commits",
       "1 GET /repos/acme/shop/pulls/7/reviews",
       "1 POST /graphql",
@@ -190,7 +193,7 @@ describe("gatherInputs for a pull request", () => {
       "3 GET /orgs/acme/teams/shop/members",
       "3 POST /graphql",
     ]);
-    expect({ calls: log.calls.length, depth: log.depth() }).toEqual({ calls: 13, depth: 3 });
+    expect({ calls: log.calls.length, depth: log.depth() }).toEqual({ calls: 14, depth: 3 });
 
     // The same evaluation again (a review came in): every blob is cached, no blob query.
     log.reset();
@@ -198,7 +201,7 @@ describe("gatherInputs for a pull request", () => {
     const again = await gatherInputs({ octokit, target: s.target, cache, catalog, now: NOW });
     s.repo.mock.done();
     expect(again).toEqual(inputs);
-    expect({ calls: log.calls.length, depth: log.depth() }).toEqual({ calls: 12, depth: 3 });
+    expect({ calls: log.calls.length, depth: log.depth() }).toEqual({ calls: 13, depth: 3 });
 
     // What the core makes of it: the base tip's config applies (the head's would exclude apps/**).
     const verdict = evaluate(inputs);
@@ -260,6 +263,7 @@ describe("gatherInputs for a pull request", () => {
     repo.mockCompare(s.baseTip, s.head, s.mergeBase);
     repo.mockPolicy();
     repo.mockTree(s.head, { truncated: true });
+    repo.mockTree(s.baseTip);
     repo.mockTree(s.mergeBase);
     repo.mockList(`${repo.path}/pulls/7/reviews`, []);
     repo.mockList(`${repo.path}/pulls/7/commits`, [pullCommit(s.head, 1, "dora", "dora")]);
@@ -308,6 +312,7 @@ function mockPullRequestWithoutCommits(s: Shop): void {
   repo.mockCompare(s.baseTip, s.head, s.mergeBase);
   repo.mockPolicy();
   repo.mockTree(s.head);
+  repo.mockTree(s.baseTip);
   repo.mockTree(s.mergeBase);
   repo.mockBlobQueries(1);
   repo.mockList(`${repo.path}/pulls/7/reviews`, []);
@@ -323,6 +328,7 @@ describe("gatherInputs for a merge group", () => {
     repo.mockCompare(s.baseTip, s.head, s.mergeBase);
     repo.mockPolicy();
     repo.mockTree(s.head);
+    repo.mockTree(s.baseTip);
     repo.mockTree(s.mergeBase);
     repo.mockBlobQueries(1);
 
@@ -334,7 +340,7 @@ describe("gatherInputs for a merge group", () => {
     expect(inputs.rulesOnly).toBe(true);
     expect(inputs.review).toBeUndefined();
     expect(inputs.head.files.get("apps/storefront.yaml")).toBe(STOREFRONT_AT_HEAD);
-    expect({ calls: log.calls.length, depth: log.depth() }).toEqual({ calls: 5, depth: 3 });
+    expect({ calls: log.calls.length, depth: log.depth() }).toEqual({ calls: 6, depth: 3 });
     expect(evaluate(inputs).approvals).toBeUndefined();
   });
 });
@@ -379,14 +385,15 @@ describe("gatherInputs at scale", () => {
   }
 
   it("grows only with the uncached blobs divided by the batch size, at a fixed depth", async () => {
-    // Cold: 6 fixed calls (compare, policy, 2 trees, reviews, commits) + ⌈blobs / 100⌉ queries.
-    expect(await measure(10, new BlobCache())).toEqual({ calls: 7, depth: 3, blobsPerQuery: [11] });
+    // Cold: 6 fixed calls (compare, policy, 2 trees, reviews, commits) + ⌈blobs / 100⌉ queries,
+    // all in two round trips: the base tip is the merge base, so both trees are read at once.
+    expect(await measure(10, new BlobCache())).toEqual({ calls: 7, depth: 2, blobsPerQuery: [11] });
     const cache = new BlobCache();
-    expect(await measure(250, cache)).toEqual({ calls: 9, depth: 3, blobsPerQuery: [100, 100, 51] });
+    expect(await measure(250, cache)).toEqual({ calls: 9, depth: 2, blobsPerQuery: [100, 100, 51] });
     // Warm, the same PR again: no blob query, and one round trip fewer.
-    expect(await measure(250, cache)).toEqual({ calls: 6, depth: 2, blobsPerQuery: [] });
+    expect(await measure(250, cache)).toEqual({ calls: 6, depth: 1, blobsPerQuery: [] });
     // Warm, another PR on the same repository changing three Applications: their three new blobs only.
-    expect(await measure(250, cache, 3)).toEqual({ calls: 7, depth: 3, blobsPerQuery: [3] });
+    expect(await measure(250, cache, 3)).toEqual({ calls: 7, depth: 2, blobsPerQuery: [3] });
   });
 });
 
@@ -418,11 +425,31 @@ describe("gatherInputs on blobs it cannot read as text", () => {
     expect(inputs.head.files.get("apps/logo.yaml")).toBe("\u0000 meshgate did not read this file: binary");
     expect(inputs.head.files.get("apps/huge.yaml")).toBe("\u0000 meshgate did not read this file: 9000000 bytes, over meshgate's limit of 8388608");
     // The truncated text costs one more round trip, for that blob only.
-    expect({ calls: log.calls.length, depth: log.depth() }).toEqual({ calls: 6, depth: 4 });
+    expect({ calls: log.calls.length, depth: log.depth() }).toEqual({ calls: 6, depth: 3 });
 
     const errors = evaluate(inputs).diagnostics.head.filter((d) => d.severity === "error").map((d) => `${d.file}:${d.line}`);
     expect(errors).toEqual(expect.arrayContaining(["apps/logo.yaml:1", "apps/huge.yaml:1"]));
     expect(evaluate(inputs).conclusion).toBe("failure");
+  });
+});
+
+describe("gatherInputs reading the base tip's tree on a wager", () => {
+  it("fails closed when the base tip is the merge base and its tree is truncated: the wager won is the base side", async () => {
+    const repo = new FakeRepository("acme", "shop");
+    const base = repo.commit("base", { "apps/storefront.yaml": STOREFRONT });
+    const head = repo.commit("head", { "apps/storefront.yaml": STOREFRONT_AT_HEAD });
+    repo.mockCompare(base, head, base);
+    repo.mockPolicy();
+    repo.mockTree(head);
+    repo.mockTree(base, { truncated: true });
+    const octokit = testClient();
+    const log = instrument(octokit);
+    await expect(gatherInputs({ octokit, target: { repo: { owner: "acme", repo: "shop" }, headSha: head, baseSha: base }, cache: new BlobCache(), catalog, now: NOW })).rejects.toThrow(
+      `GitHub truncated the file tree of ${base}`,
+    );
+    repo.mock.done();
+    // One tree call per side: the merge base's tree is the tip's, not read twice.
+    expect(log.calls.filter((c) => c.route.includes("/git/trees/"))).toHaveLength(2);
   });
 });
 
@@ -453,6 +480,7 @@ describe("gatherInputs reading the policy", () => {
       repo.mock.done();
       expect(inputs.policy.files.get("CODEOWNERS")).toBe(repo.textOf(base, "CODEOWNERS"));
       expect(log.calls.find((c) => c.route.includes("/git/blobs/"))?.depth).toBe(2);
+      // The manifests wait for the policy that selects them: 3 round trips instead of 2.
       expect(log.depth()).toBe(3);
     }
   });
@@ -464,6 +492,8 @@ describe("gatherInputs reading the policy", () => {
     repo.mockPolicy();
     repo.mockTree(head);
     repo.mockTree(base);
+    // The wager on the base tip's tree, lost: its failure is not the one reported.
+    repo.scope.get(`${repo.path}/git/trees/${unknown}`).query({ recursive: "1" }).reply(404, { message: "Not Found" });
     const octokit = testClient();
     await expect(gatherInputs({ octokit, target: { ...target, baseSha: unknown }, cache: new BlobCache(), catalog, now: NOW })).rejects.toThrow(
       new CouldNotEvaluate(`GitHub has no commit ${unknown} in acme/shop to read the policy from`),

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { completeCheck, startCheck, upsertComment } from "../../src/github/publish.js";
 import type { CheckAnnotation, CheckRunOutput } from "../../src/report/check-run.js";
 import { COMMENT_MARKER, NO_MESH_CHANGES_COMMENT } from "../../src/report/comment.js";
@@ -112,6 +112,36 @@ describe("upsertComment", () => {
 This pull request no longer changes the rendered mesh, and has no findings of its own. The check run \`meshgate\` has the details.
 `,
     });
+    mock.done();
+  });
+
+  it("lists the comments while the body is still on its way, so that only the write is left once it comes", async () => {
+    const mock = mockGitHub();
+    mock.scope
+      .get(COMMENTS).query({ per_page: "100" }).reply(200, [comment(5, `${COMMENT_MARKER}\nold report`, bot)])
+      .patch("/repos/acme/shop/issues/comments/5").reply(200, comment(5, "new", bot));
+    let resolveBody: (body: string) => void = () => undefined;
+    const body = new Promise<string>((resolve) => {
+      resolveBody = resolve;
+    });
+    const upserted = upsertComment({ octokit: testOctokit(), repo, issueNumber: 7, body });
+    await vi.waitFor(() => {
+      expect(mock.requests.map((r) => r.method)).toEqual(["GET"]);
+    });
+    resolveBody(`${COMMENT_MARKER}\nnew report`);
+    await upserted;
+    expect(mock.requests.map((r) => [r.method, r.body])).toEqual([
+      ["GET", undefined],
+      ["PATCH", { body: `${COMMENT_MARKER}\nnew report` }],
+    ]);
+    mock.done();
+  });
+
+  it("leaves the comment as it is when the body is null (the evaluation failed), and deletes nothing", async () => {
+    const mock = mockGitHub();
+    mock.scope.get(COMMENTS).query({ per_page: "100" }).reply(200, [comment(5, `${COMMENT_MARKER}\na`, bot), comment(6, `${COMMENT_MARKER}\nb`, bot)]);
+    await upsertComment({ octokit: testOctokit(), repo, issueNumber: 7, body: Promise.resolve(null) });
+    expect(mock.requests.map((r) => r.method)).toEqual(["GET"]);
     mock.done();
   });
 
