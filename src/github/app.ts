@@ -1,7 +1,8 @@
-import type { ApplicationFunctionOptions, Probot } from "probot";
+import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import { readCatalog } from "../cli/read-catalog.js";
 import { RenderMemo } from "../core/render/render-memo.js";
 import { BlobCache } from "./blob-cache.js";
+import { Deliveries } from "./deliveries.js";
 import type { AppState } from "./evaluate-target.js";
 import { onIssueComment } from "./handlers/issue-comment.js";
 import { onMergeGroup } from "./handlers/merge-group.js";
@@ -22,12 +23,21 @@ export default function app(probot: Probot, options?: Partial<ApplicationFunctio
     catalog: options?.state?.catalog ?? readCatalog(),
   };
 
+  // A delivery GitHub sends twice is handled once: one check run per event, one reply per command.
+  const deliveries = new Deliveries();
+  const once =
+    <C extends Pick<Context, "id" | "log">>(handle: (context: C) => Promise<void>) =>
+    async (context: C): Promise<void> => {
+      const duplicate = await deliveries.handleOnce(context.id, () => handle(context));
+      if (duplicate) context.log.info(`meshgate ignored delivery ${context.id}: a duplicate of one ${duplicate === "handled" ? "already handled" : "in progress"}`);
+    };
+
   probot.on(
     ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review", "pull_request.edited"],
-    (context) => onPullRequest(context, state),
+    once((context) => onPullRequest(context, state)),
   );
-  probot.on(["pull_request_review.submitted", "pull_request_review.dismissed", "pull_request_review.edited"], (context) => onPullRequestReview(context, state));
-  probot.on(["check_run.rerequested", "check_suite.rerequested"], (context) => onRerequested(context, state));
-  probot.on("merge_group.checks_requested", (context) => onMergeGroup(context, state));
-  probot.on("issue_comment.created", (context) => onIssueComment(context, state));
+  probot.on(["pull_request_review.submitted", "pull_request_review.dismissed", "pull_request_review.edited"], once((context) => onPullRequestReview(context, state)));
+  probot.on(["check_run.rerequested", "check_suite.rerequested"], once((context) => onRerequested(context, state)));
+  probot.on("merge_group.checks_requested", once((context) => onMergeGroup(context, state)));
+  probot.on("issue_comment.created", once((context) => onIssueComment(context, state)));
 }

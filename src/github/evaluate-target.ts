@@ -66,9 +66,11 @@ export async function evaluateTarget(params: { context: EventContext; state: App
     if (completed.status === "rejected") return await completeUnevaluated({ context, complete, error: completed.reason });
     return result.output;
   } finally {
-    // Whatever ended the evaluation, the comment's upsert ends too (null: left as it is), so the next one for the PR is not held up.
+    // Whatever ended the evaluation, the comment's upsert ends too (null: left as it is), so the
+    // next one for the PR is not held up; and nothing is left in flight (a check that could not
+    // even be started leaves the gathering to finish, unused).
     commentBody(null);
-    await commented;
+    await Promise.all([commented, judged]);
   }
 }
 

@@ -191,8 +191,13 @@ export class ShopWorld {
     return this.repo.mock.requests.map((r) => `${r.method} ${r.path.split("?")[0] ?? r.path}`);
   }
 
-  async receive(name: string, body: unknown): Promise<void> {
-    await this.probot.receive({ id: DELIVERY, name, payload: body } as Parameters<Probot["receive"]>[0]);
+  #received = 0;
+
+  /** Delivers an event. Each delivery has its own id, as GitHub gives them (the first's is DELIVERY), unless `id` is given. */
+  async receive(name: string, body: unknown, options: { id?: string } = {}): Promise<void> {
+    this.#received++;
+    const id = options.id ?? (this.#received === 1 ? DELIVERY : `${DELIVERY}-${this.#received}`);
+    await this.probot.receive({ id, name, payload: body } as Parameters<Probot["receive"]>[0]);
   }
 }
 

@@ -229,6 +229,54 @@ describe("merge_group", () => {
   });
 });
 
+describe("duplicate deliveries", () => {
+  /** A pull request that changes no manifest: the shortest evaluation, mocked once. */
+  function readmeChange(world: ShopWorld): { head: string; event: unknown } {
+    const head = world.commit("readme", { "README.md": "# shop!\n" });
+    world.mockGather({ head, pullRequest: {} });
+    world.mockComment(undefined, { listOnly: true });
+    return { head, event: pullRequestPayload("opened", { head }) };
+  }
+
+  it("a delivery received again after it was handled is ignored: one check run", async () => {
+    const world = new ShopWorld();
+    const { event } = readmeChange(world);
+    world.mockCheck();
+    await world.receive("pull_request", event, { id: "delivery-1" });
+    await world.receive("pull_request", event, { id: "delivery-1" });
+    world.repo.mock.done();
+    expect(world.sent("POST", CHECK_RUNS)).toHaveLength(1);
+    expect(completedCheck(world).output.title).toBe("Passed: no mesh changes");
+  });
+
+  it("the same delivery twice at once is evaluated once", async () => {
+    const world = new ShopWorld();
+    const { event } = readmeChange(world);
+    world.mockCheck();
+    await Promise.all([world.receive("pull_request", event, { id: "delivery-1" }), world.receive("pull_request", event, { id: "delivery-1" })]);
+    world.repo.mock.done();
+    expect(world.sent("POST", CHECK_RUNS)).toHaveLength(1);
+    expect(world.routes().filter((r) => r.includes("/compare/"))).toHaveLength(1);
+  });
+
+  it("a delivery whose handling failed is handled when it is redelivered", async () => {
+    const world = new ShopWorld();
+    const { head, event } = readmeChange(world);
+    // GitHub refuses the check run: the evaluation cannot report, and the handler fails.
+    world.repo.scope.post(CHECK_RUNS).reply(422, { message: "Validation Failed" });
+    await expect(world.receive("pull_request", event, { id: "delivery-1" })).rejects.toThrow(/Validation Failed/);
+    world.repo.mock.done();
+
+    // The blobs read the first time are cached.
+    world.mockGather({ head, pullRequest: {}, blobQueries: 0 });
+    world.mockComment(undefined, { listOnly: true });
+    world.mockCheck();
+    await world.receive("pull_request", event, { id: "delivery-1" });
+    world.repo.mock.done();
+    expect(completedCheck(world).output.title).toBe("Passed: no mesh changes");
+  });
+});
+
 describe("failures", () => {
   it("a 502 from GitHub is retried by Octokit's retry plugin, and the evaluation succeeds", async () => {
     const { probot, log } = retryingProbot();
