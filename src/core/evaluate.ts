@@ -75,6 +75,8 @@ export function evaluate(inputs: EvaluationInputs, options: { memo?: RenderMemo 
 
   // 2. Render both sides, and diff them.
   const memo = options.memo ?? new RenderMemo();
+  // What earlier evaluations left beyond the memo's bound goes now, not while this one renders.
+  memo.trim();
   const base = renderSnapshot(inputs.base, config, memo);
   const head = renderSnapshot(inputs.head, config, memo);
   const changes = diffRenders(base, head);

@@ -60,6 +60,7 @@ async function renderOrDiff(params: CommandParams & { command: Extract<Command, 
   const { headSha, baseSha } = await fetchPullRequestTarget({ octokit, repo, number });
   const inputs = await gatherInputs({ octokit, target: { repo, headSha, baseSha }, cache: state.cache, catalog: state.catalog, now: new Date().toISOString() });
   const { config } = loadConfig(inputs.policy.config);
+  state.memo.trim();
   const head = renderSnapshot(inputs.head, config, state.memo);
   if (command.name === "render") return { kind: "render", headSha, ...(command.app !== undefined ? { app: command.app } : {}), resources: head.resources, diagnostics: [...(inputs.readDiagnostics ?? []), ...head.diagnostics] };
   return { kind: "diff", headSha, changes: diffRenders(renderSnapshot(inputs.base, config, state.memo), head) };

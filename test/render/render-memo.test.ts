@@ -90,29 +90,28 @@ describe("RenderMemo", () => {
     expect(renders.get("a.yaml")).toBe(6);
   });
 
-  it("stays within its memory bound, evicting the least recently used path first", () => {
+  it("trimmed, comes within its memory bound, evicting the least recently used path first", () => {
     const one = countingMemo();
     one.renderOf("x.yaml", MTLS);
     const weight = one.memo.bytes;
     const { renderOf, renders, memo } = countingMemo(weight * 3);
-    for (const file of ["a.yaml", "b.yaml", "c.yaml"]) renderOf(file, MTLS);
-    renderOf("a.yaml", MTLS);
-    renderOf("d.yaml", MTLS);
-    expect(memo.size).toBe(3);
-    expect(memo.bytes).toBeLessThanOrEqual(weight * 3);
+    for (const file of ["a.yaml", "b.yaml", "c.yaml", "a.yaml", "d.yaml"]) renderOf(file, MTLS);
+    expect(memo.size).toBe(4);
+    memo.trim();
+    expect({ size: memo.size, bytes: memo.bytes }).toEqual({ size: 3, bytes: weight * 3 });
     // b was the least recently used: it is rendered again; a, used since, is not.
     renderOf("a.yaml", MTLS);
     renderOf("b.yaml", MTLS);
     expect(Object.fromEntries(renders)).toEqual({ "a.yaml": 1, "b.yaml": 2, "c.yaml": 1, "d.yaml": 1 });
   });
 
-  it("renders a file larger than the whole memo without holding it", () => {
-    const one = countingMemo();
-    one.renderOf("x.yaml", MTLS);
-    const { renderOf, renders, memo } = countingMemo(one.memo.bytes - 1);
-    expect(renderOf("a.yaml", MTLS).rendered.length).toBeGreaterThan(0);
-    renderOf("a.yaml", MTLS);
-    expect(renders.get("a.yaml")).toBe(2);
+  it("evicts nothing until trimmed: a repository larger than the bound still renders each file once for both sides", () => {
+    const { renderOf, renders, memo } = countingMemo(1);
+    const files = Array.from({ length: 20 }, (_, i) => `app-${String(i).padStart(2, "0")}.yaml`);
+    for (const side of ["base", "head"]) for (const file of files) renderOf(file, side === "head" && file === "app-07.yaml" ? PERMISSIVE : MTLS);
+    expect([...renders.values()].reduce((n, count) => n + count, 0)).toBe(21);
+    expect(memo.size).toBe(21);
+    memo.trim();
     expect({ size: memo.size, bytes: memo.bytes }).toEqual({ size: 0, bytes: 0 });
   });
 });

@@ -21,8 +21,13 @@ interface Version {
  * evaluation and by the evaluations of one process: a file that is the same at base and head,
  * or in the next pull request, is parsed and rendered once. A memo never changes a result,
  * only how soon it comes: what it holds is deeply frozen, so no later stage can alter what the
- * next evaluation reads. Bounded by the memory its renders take (estimated from their texts'
- * length), the least recently used path evicted first.
+ * next evaluation reads.
+ *
+ * Bounded by the memory its renders take (estimated from their texts' length), the least
+ * recently used path evicted first, when trim() is called: between evaluations. An evaluation
+ * keeps its own renders alive whatever the memo holds, so evicting them while it runs would
+ * free nothing, and would make a repository larger than the bound miss on every file of its
+ * second side.
  */
 export class RenderMemo {
   readonly #maxBytes: number;
@@ -44,21 +49,19 @@ export class RenderMemo {
     const held = found >= 0 ? versions.splice(found, 1)[0] : undefined;
     const version = held ?? { text: params.text, render: deepFreeze(params.render()) };
     if (!held) this.#count(version, 1);
-    // A render larger than the whole memo would only evict everything else, then itself.
-    if (weightOf(version) > this.#maxBytes) {
-      this.#count(version, -1);
-      if (versions.length > 0) this.#paths.set(key, versions);
-      return version.render;
-    }
     versions.unshift(version);
     for (const dropped of versions.splice(VERSIONS_PER_PATH)) this.#count(dropped, -1);
     this.#paths.set(key, versions);
+    return version.render;
+  }
+
+  /** Evicts the least recently used paths until the memo is within its bound. Call it before an evaluation, not during one. */
+  trim(): void {
     for (const [oldest, kept] of this.#paths) {
       if (this.#bytes <= this.#maxBytes) break;
       this.#paths.delete(oldest);
       for (const dropped of kept) this.#count(dropped, -1);
     }
-    return version.render;
   }
 
   /** File renders held. */
