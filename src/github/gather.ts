@@ -20,7 +20,7 @@ import { CouldNotEvaluate, type EvaluationTarget, type GitHubClient } from "./ta
  *
  *   1. compare (merge base) ∥ policy at the base tip (one query) ∥ head tree ∥ base tip tree
  *      ∥ reviews ∥ commits
- *   2. manifest blobs (100 per query, queries in parallel, through the cache) ∥ approvers'
+ *   2. manifest blobs (250 per query, queries in parallel, through the cache) ∥ approvers'
  *      permissions ∥ pages 2… of reviews and commits ∥ the merge base's tree, when it is not
  *      the base tip (then the blobs wait for it: one round trip more)
  *   3. team members; only when needed: pages 2… of a team's members, permissions after more

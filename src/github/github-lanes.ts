@@ -24,7 +24,7 @@ const IDLE_MS = 2 * 60 * 1000;
 export interface Lanes {
   /** The throttling plugin's per-installation concurrency (its `global` group). */
   global: Bottleneck.Group;
-  /** The throttling plugin's `write` group, unpaced: content creation is paced by `content` instead. */
+  /** The throttling plugin's `write` group, which paces nothing here: content creation is paced by `content` instead. */
   write: Bottleneck.Group;
   /** Content-creating requests, per installation. */
   content: Bottleneck.Group;
@@ -44,8 +44,7 @@ export function lanesFor(params: { Bottleneck?: typeof Bottleneck; connection?: 
   const shared = { timeout: IDLE_MS, ...(params.connection ? { connection: params.connection } : {}) };
   const lanes: Lanes = {
     global: new Limiter.Group({ id: "meshgate-global", maxConcurrent: CONCURRENT_REQUESTS, ...shared }),
-    // Unshared on purpose: it limits nothing, so there is no state to share.
-    write: new Limiter.Group({ id: "meshgate-unpaced", timeout: IDLE_MS }),
+    write: UNPACED,
     content: new Limiter.Group({
       id: "meshgate-content",
       maxConcurrent: 1,
@@ -59,6 +58,16 @@ export function lanesFor(params: { Bottleneck?: typeof Bottleneck; connection?: 
   lanesByConnection.set(params.connection, lanes);
   return lanes;
 }
+
+/**
+ * The `write` lane, passing every request straight through. The plugin only ever calls
+ * `write.key(id).schedule(options, task)` and awaits it; a Bottleneck group that limits nothing
+ * would still queue each job through its locks (a few milliseconds each, one job after the
+ * other), which spreads an evaluation's parallel blob queries over tens of milliseconds.
+ */
+const UNPACED = {
+  key: () => ({ schedule: <R>(_options: Bottleneck.JobOptions, task: () => PromiseLike<R>): Promise<R> => Promise.resolve(task()) }),
+} as unknown as Bottleneck.Group;
 
 interface RequestOptions {
   method?: string;

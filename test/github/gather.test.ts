@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readCatalog } from "../../src/cli/read-catalog.js";
 import { evaluate } from "../../src/core/evaluate.js";
 import { BlobCache } from "../../src/github/blob-cache.js";
+import { BLOB_BATCH_BYTES, BLOB_BATCH_SIZE, gatherBlobs } from "../../src/github/gather-blobs.js";
 import { gatherInputs } from "../../src/github/gather.js";
 import { CouldNotEvaluate, type EvaluationTarget } from "../../src/github/target.js";
 import { example, FakeRepository, instrument, isBlobQuery, member, pullCommit, review, sha1, testClient } from "./gather-fake-github.js";
@@ -371,7 +372,7 @@ describe("gatherInputs at scale", () => {
   async function measure(count: number, cache: BlobCache, changed = 1): Promise<{ calls: number; depth: number; blobsPerQuery: number[] }> {
     const { repo, target, mock } = manyApps(count, changed);
     const uncached = [...repo.blobs.keys()].filter((sha) => cache.get(sha) === undefined).length;
-    mock(Math.ceil(uncached / 100));
+    mock(Math.ceil(uncached / BLOB_BATCH_SIZE));
     const octokit = testClient();
     const log = instrument(octokit);
     const inputs = await gatherInputs({ octokit, target, cache, catalog, now: NOW });
@@ -385,15 +386,44 @@ describe("gatherInputs at scale", () => {
   }
 
   it("grows only with the uncached blobs divided by the batch size, at a fixed depth", async () => {
-    // Cold: 6 fixed calls (compare, policy, 2 trees, reviews, commits) + ⌈blobs / 100⌉ queries,
+    // Cold: 6 fixed calls (compare, policy, 2 trees, reviews, commits) + ⌈blobs / 250⌉ queries,
     // all in two round trips: the base tip is the merge base, so both trees are read at once.
     expect(await measure(10, new BlobCache())).toEqual({ calls: 7, depth: 2, blobsPerQuery: [11] });
     const cache = new BlobCache();
-    expect(await measure(250, cache)).toEqual({ calls: 9, depth: 2, blobsPerQuery: [100, 100, 51] });
+    expect(await measure(600, cache)).toEqual({ calls: 9, depth: 2, blobsPerQuery: [250, 250, 101] });
     // Warm, the same PR again: no blob query, and one round trip fewer.
-    expect(await measure(250, cache)).toEqual({ calls: 6, depth: 1, blobsPerQuery: [] });
+    expect(await measure(600, cache)).toEqual({ calls: 6, depth: 1, blobsPerQuery: [] });
     // Warm, another PR on the same repository changing three Applications: their three new blobs only.
-    expect(await measure(250, cache, 3)).toEqual({ calls: 7, depth: 2, blobsPerQuery: [3] });
+    expect(await measure(600, cache, 3)).toEqual({ calls: 7, depth: 2, blobsPerQuery: [3] });
+  });
+});
+
+describe("gatherBlobs batches", () => {
+  /** The blobs each GraphQL query asked for, when gathering `files` from a cold cache takes `queries` queries. */
+  async function batches(files: Record<string, string>, queries: number): Promise<number[]> {
+    const repo = new FakeRepository("acme", "mesh");
+    const commit = repo.commit("files", files);
+    const blobs = Object.keys(files).map((path) => {
+      const sha = repo.blobShaOf(commit, path);
+      return { sha, size: repo.blobs.get(sha)?.content.length ?? 0 };
+    });
+    repo.mockBlobQueries(queries);
+    const texts = await gatherBlobs({ octokit: testClient(), repo: { owner: "acme", repo: "mesh" }, cache: new BlobCache(), blobs });
+    repo.mock.done();
+    expect(texts.size).toBe(blobs.length);
+    return repo.mock.requests.filter((r) => isBlobQuery(r.body)).map((r) => Object.keys((r.body as { variables: object }).variables).length - 2).sort((a, b) => b - a);
+  }
+
+  it(`close at ${BLOB_BATCH_SIZE} blobs`, async () => {
+    const files = Object.fromEntries(Array.from({ length: BLOB_BATCH_SIZE + 1 }, (_, i) => [`app-${i}.yaml`, `# app ${i}`]));
+    expect(await batches(files, 2)).toEqual([BLOB_BATCH_SIZE, 1]);
+  });
+
+  it("close before the byte budget would be passed", async () => {
+    // Each file is 45% of the budget: two fit, the third opens a batch.
+    const large = Math.floor(BLOB_BATCH_BYTES * 0.45);
+    const files = Object.fromEntries([0, 1, 2].map((i) => [`large-${i}.yaml`, `#${String(i).repeat(large)}`]));
+    expect(await batches(files, 2)).toEqual([2, 1]);
   });
 });
 
