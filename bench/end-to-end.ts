@@ -1,28 +1,33 @@
 // The whole app, webhook to completed check (DESIGN §9): the real server (`npm start`'s
 // dist/github/server.js) against the GitHub stand-in, on a repository of 2,000 manifests of
 // which a pull request changes 10, with 50 ms added to every API call. A first pull request
-// meets a cold blob cache (a fresh process); a second one, in the same process, a warm one.
+// meets a cold blob cache and render memo (a fresh process); a second one, in the same
+// process, warm ones.
 //   node --import tsx bench/end-to-end.ts [--manifests 2000] [--latency 50] [--profile] [--cpu-prof DIR]
 // --profile prints every call's timing; --cpu-prof writes the app process's CPU profiles to DIR.
 import { performance } from "node:perf_hooks";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { LineCounter, parseAllDocuments } from "yaml";
 import { AppHarness, ensureBuilt } from "../tools/app-harness.js";
 import { longestSequentialChain, pullRequestOpened, ScratchRepository, startGitHubStandIn, type GitHubStandIn, type RecordedCall } from "../tools/github-stand-in/index.js";
 
 export interface EndToEndFigures {
   bench: "end-to-end";
   cache: "cold" | "warm";
-  /**
-   * "as deployed": Probot's Octokit as `npm start` runs it. "write lane lifted": a diagnostic,
-   * the same with the throttling plugin's one-write-per-second lane (GraphQL queries included) lifted.
-   */
-  lane: "as deployed" | "write lane lifted";
   manifests: number;
   changed: number;
   latencyMs: number;
   /** Delivery sent → the update that completed the check run answered. */
   webhookToCheckMs: number;
+  /** Delivery sent → the last read before the completion answered: the gathering; the rest is evaluating and publishing. */
+  gatheredMs: number;
+  /**
+   * A floor for the evaluation, measured in this process: parsing, with the `yaml` package and
+   * line numbers as meshgate reads them, the manifests this pull request's evaluation had to read
+   * anew (every one of them when cold, the changed ones when warm).
+   */
+  parseFloorMs: number;
   /** Delivery sent → the event's last call answered (the comment written). */
   webhookToDoneMs: number;
   /** API calls the event caused, and of them GraphQL queries, and blobs those queries asked for. */
@@ -40,7 +45,6 @@ export interface EndToEndFigures {
 export const END_TO_END_TARGETS = { sequentialDepth: 6, warmCalls: 14, webhookToCheckMs: 1000 };
 
 const TEAMS = 25;
-const WITHOUT_WRITE_SPACING = fileURLToPath(new URL("without-write-spacing.mjs", import.meta.url));
 
 /**
  * One small Application per file, spread over 25 team directories, each with its mTLS and
@@ -107,14 +111,17 @@ async function benchRepository(params: { manifests: number; changed: number; tea
   return repository;
 }
 
-/** No call for this long after the check completed: the event's work is over (the write lane spaces calls by 1 s). */
-const QUIET_MS = 1_500;
+/**
+ * No call for this long after the check completed: the event's work is over. Octokit's
+ * throttling spaces an installation's comment writes by up to 3 s (they notify people).
+ */
+const QUIET_MS = 3_500;
 
 /**
  * Delivers pull_request.opened for `number` and measures the calls it causes until the app is
  * quiet again (Probot answers a delivery after 9 s at the latest, while the work goes on).
  */
-async function measure(params: { app: AppHarness; standIn: GitHubStandIn; number: number; cache: EndToEndFigures["cache"]; lane: EndToEndFigures["lane"]; manifests: number; changed: number; latencyMs: number; profile: boolean }): Promise<EndToEndFigures> {
+async function measure(params: { app: AppHarness; standIn: GitHubStandIn; number: number; cache: EndToEndFigures["cache"]; manifests: number; changed: number; latencyMs: number; read: readonly string[]; profile: boolean }): Promise<EndToEndFigures> {
   const { app, standIn, number } = params;
   const pull = standIn.pullRequests.find((pr) => pr.number === number);
   const sha = pull ? await standIn.git.resolveCommit(pull.head) : null;
@@ -134,15 +141,17 @@ async function measure(params: { app: AppHarness; standIn: GitHubStandIn; number
   const completing = calls.find((call) => call.method === "PATCH" && call.route?.endsWith("/check-runs/{check_run_id}") === true && hasConclusion(call.body));
   if (!completing) throw new Error("no call completed the check run");
   const graphql = calls.filter((call) => call.route === "POST /graphql");
-  if (params.profile) printProfile({ title: `${params.cache} cache, ${params.lane}`, calls, sentAt: delivered.sentAt });
+  if (params.profile) printProfile({ title: `${params.cache} cache`, calls, sentAt: delivered.sentAt });
+  const reads = calls.filter((call) => call.end <= completing.start && (call.method === "GET" || call.route === "POST /graphql"));
   return {
     bench: "end-to-end",
     cache: params.cache,
-    lane: params.lane,
     manifests: params.manifests,
     changed: params.changed,
     latencyMs: params.latencyMs,
     webhookToCheckMs: Math.round(completing.end - delivered.sentAt),
+    gatheredMs: Math.round(Math.max(...reads.map((call) => call.end)) - delivered.sentAt),
+    parseFloorMs: Math.round(parseFloor(params.read)),
     webhookToDoneMs: Math.round(Math.max(...calls.map((call) => call.end)) - delivered.sentAt),
     calls: calls.length,
     graphqlCalls: graphql.length,
@@ -151,6 +160,17 @@ async function measure(params: { app: AppHarness; standIn: GitHubStandIn; number
     idleMs: Math.round(idleTime(calls.filter((call) => call.start <= completing.end), delivered.sentAt, completing.end)),
     conclusion: run.conclusion,
   };
+}
+
+/** Parsing `texts` as meshgate does (all documents, with a line counter), the best of three runs. */
+function parseFloor(texts: readonly string[]): number {
+  let best = Infinity;
+  for (let run = 0; run < 3; run++) {
+    const start = performance.now();
+    for (const text of texts) parseAllDocuments(text, { lineCounter: new LineCounter() });
+    best = Math.min(best, performance.now() - start);
+  }
+  return best;
 }
 
 function hasConclusion(body: unknown): boolean {
@@ -185,54 +205,57 @@ function printProfile(params: { title: string; calls: readonly RecordedCall[]; s
   }
 }
 
-export async function benchEndToEnd(
-  options: { manifests?: number; changed?: number; latencyMs?: number; profile?: boolean; diagnostic?: boolean; cpuProfileDir?: string } = {},
-): Promise<EndToEndFigures[]> {
+export async function benchEndToEnd(options: { manifests?: number; changed?: number; latencyMs?: number; profile?: boolean; cpuProfileDir?: string } = {}): Promise<EndToEndFigures[]> {
   const manifests = options.manifests ?? 2000;
   const changed = options.changed ?? 10;
   const latencyMs = options.latencyMs ?? 50;
   const profile = options.profile ?? false;
   await ensureBuilt();
-  const teams = [3, 7];
+  const teams = [3, 7] as const;
   const repository = await benchRepository({ manifests, changed, teams });
+  // What each evaluation reads anew: the first, every manifest of main and its changed ones; the second, its changed ones.
+  const changedTexts = (team: number): string[] => Array.from({ length: changed }, (_, k) => application(team + TEAMS * k, 3));
+  const read = { cold: [...Array.from({ length: manifests }, (_, i) => application(i, 5)), ...changedTexts(teams[0])], warm: changedTexts(teams[1]) };
+  let standIn: GitHubStandIn | undefined;
+  let app: AppHarness | undefined;
   try {
-    const lanes: EndToEndFigures["lane"][] = options.diagnostic === false ? ["as deployed"] : ["as deployed", "write lane lifted"];
-    const figures: EndToEndFigures[] = [];
-    for (const lane of lanes) {
-      let standIn: GitHubStandIn | undefined;
-      let app: AppHarness | undefined;
-      try {
-        standIn = await startGitHubStandIn({ repository: repository.dir });
-        for (const [n, team] of teams.entries()) standIn.addPullRequest({ number: n + 1, base: "main", head: `pr-${team}`, author: "alex" });
-        for (let team = 0; team < TEAMS; team++) standIn.setTeam(`acme/team-${team}`, [`lead-${team}`]);
-        standIn.setTeam("acme/security", ["sam"]);
-        const nodeArguments = [
-          ...(lane === "write lane lifted" ? ["--import", WITHOUT_WRITE_SPACING] : []),
-          ...(options.cpuProfileDir !== undefined ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : []),
-        ];
-        app = await AppHarness.start({ standIn, nodeArguments });
-        standIn.inject("*", { kind: "latency", ms: latencyMs });
-        const common = { app, standIn, lane, manifests, changed, latencyMs, profile };
-        figures.push(await measure({ ...common, number: 1, cache: "cold" }));
-        figures.push(await measure({ ...common, number: 2, cache: "warm" }));
-      } finally {
-        await app?.stop();
-        await standIn?.close();
-      }
-    }
-    return figures;
+    standIn = await startGitHubStandIn({ repository: repository.dir });
+    for (const [n, team] of teams.entries()) standIn.addPullRequest({ number: n + 1, base: "main", head: `pr-${team}`, author: "alex" });
+    for (let team = 0; team < TEAMS; team++) standIn.setTeam(`acme/team-${team}`, [`lead-${team}`]);
+    standIn.setTeam("acme/security", ["sam"]);
+    await standIn.git.preload(["main", ...teams.map((team) => `pr-${team}`)]);
+    const nodeArguments = options.cpuProfileDir !== undefined ? ["--cpu-prof", `--cpu-prof-dir=${options.cpuProfileDir}`] : [];
+    app = await AppHarness.start({ standIn, nodeArguments });
+    standIn.inject("*", { kind: "latency", ms: latencyMs });
+    const common = { app, standIn, manifests, changed, latencyMs, profile };
+    return [await measure({ ...common, number: 1, cache: "cold", read: read.cold }), await measure({ ...common, number: 2, cache: "warm", read: read.warm })];
   } finally {
+    await app?.stop();
+    await standIn?.close();
     await repository.remove();
   }
 }
 
 export function endToEndTable(figures: readonly EndToEndFigures[]): string {
   const rows = [
-    ["client", "cache", "manifests", "changed", "ms/call", "calls", "graphql", "blobs", "depth", "idle ms", "webhook → check", "→ done"],
-    ...figures.map((f) => [f.lane, f.cache, String(f.manifests), String(f.changed), String(f.latencyMs), String(f.calls), String(f.graphqlCalls), String(f.blobsFetched), String(f.sequentialDepth), String(f.idleMs), `${f.webhookToCheckMs} ms`, `${f.webhookToDoneMs} ms`]),
+    ["cache", "manifests", "changed", "ms/call", "calls", "graphql", "blobs", "depth", "gathered", "parse floor", "webhook → check", "→ done"],
+    ...figures.map((f) => [
+      f.cache,
+      String(f.manifests),
+      String(f.changed),
+      String(f.latencyMs),
+      String(f.calls),
+      String(f.graphqlCalls),
+      String(f.blobsFetched),
+      String(f.sequentialDepth),
+      `${f.gatheredMs} ms`,
+      `${f.parseFloorMs} ms`,
+      `${f.webhookToCheckMs} ms`,
+      `${f.webhookToDoneMs} ms`,
+    ]),
   ];
   const widths = rows[0]?.map((_, column) => Math.max(...rows.map((row) => (row[column] ?? "").length))) ?? [];
-  return rows.map((row) => row.map((cell, column) => (column <= 1 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  ")).join("\n");
+  return rows.map((row) => row.map((cell, column) => (column === 0 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join("  ")).join("\n");
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
