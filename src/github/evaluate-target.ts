@@ -60,7 +60,7 @@ export async function evaluateTarget(params: { context: EventContext; state: App
     const result = await judged;
     if ("error" in result) return await completeUnevaluated({ context, complete, error: result.error });
     const completing = complete(result.output);
-    // Asked for after the completion, so the write lane takes the gate first.
+    // Given after the completion was asked for, so the content lane (one write at a time) takes the gate first.
     commentBody(pullRequestComment(result.verdict));
     const [completed] = await Promise.allSettled([completing, commented]);
     if (completed.status === "rejected") return await completeUnevaluated({ context, complete, error: completed.reason });

@@ -55,29 +55,17 @@ export function manifestMatcher(manifests: Config["manifests"]): (path: string) 
   return (path) => included(path) && !excluded(path) && !path.split("/").includes("node_modules");
 }
 
-/**
- * Finds the OAM Applications, raw Istio documents and raw Services of a snapshot. Documents of
- * any other kind are ignored silently; every problem is a diagnostic, never an exception, and one
- * bad document does not hide the others.
- */
-export function readManifests(snapshot: Snapshot, config: Pick<Config, "manifests" | "defaultNamespace">): ManifestSet {
-  const set: ManifestSet = { applications: [], istio: [], services: [], diagnostics: [] };
-  for (const file of manifestFiles(snapshot, config)) {
-    const one = readManifestFile({ file, text: snapshot.files.get(file) ?? "", defaultNamespace: config.defaultNamespace });
-    set.applications.push(...one.applications);
-    set.istio.push(...one.istio);
-    set.services.push(...one.services);
-    set.diagnostics.push(...one.diagnostics);
-  }
-  return set;
-}
-
 /** The manifest files of a snapshot, as the config selects them, sorted: the order every stage reads them in. */
 export function manifestFiles(snapshot: Snapshot, config: Pick<Config, "manifests">): string[] {
   return [...snapshot.files.keys()].filter(manifestMatcher(config.manifests)).sort();
 }
 
-/** One file's manifests: what it holds depends on its path, its text and the default namespace only. */
+/**
+ * The OAM Applications, raw Istio documents and raw Services of one file: what it holds depends
+ * on its path, its text and the default namespace only. Documents of any other kind are ignored
+ * silently; every problem is a diagnostic, never an exception, and one bad document does not
+ * hide the others.
+ */
 export function readManifestFile(params: { file: string; text: string; defaultNamespace: string }): ManifestSet {
   const set: ManifestSet = { applications: [], istio: [], services: [], diagnostics: [] };
   const parsed = parseYamlFile(params.file, params.text);
