@@ -1,25 +1,19 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
+import { isNeverRead } from "../core/manifests/read-manifests.js";
 import type { Diagnostic, Snapshot } from "../core/types.js";
 import { UsageError } from "./io.js";
 
 /** Larger files are reported instead of read: no manifest is this big, and memory is finite. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
-const SKIPPED_DIRECTORIES = new Set([".git", "node_modules"]);
-
-/** Whether a path lies in a directory the walk never enters (git's own, installed packages): an I/O saving. */
-function isSkippedPath(path: string): boolean {
-  return path.split("/").some((part) => SKIPPED_DIRECTORIES.has(part));
-}
-
 /** The regular files of a directory tree as POSIX paths relative to `root`, skipped directories left out. */
 async function treeFiles(root: string): Promise<string[]> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
   return entries
     .filter((entry) => entry.isFile())
     .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join("/"))
-    .filter((path) => !isSkippedPath(path));
+    .filter((path) => !isNeverRead(path));
 }
 
 export interface ReadSnapshot {

@@ -1,7 +1,8 @@
 import { loadConfig, type Config } from "./config/config.js";
 import type { ChangeSet } from "./diff/change-set.js";
 import { diffRenders } from "./diff/diff-renders.js";
-import { evaluateApprovals, SECURITY_RELEVANT_KINDS, type ApprovalEvaluation, type ApprovalInputs } from "./owners/approvals.js";
+import { isSecurityRelevantChange } from "./kinds.js";
+import { evaluateApprovals, type ApprovalEvaluation, type ApprovalInputs } from "./owners/approvals.js";
 import { findCodeowners } from "./owners/find-codeowners.js";
 import { RenderMemo } from "./render/render-memo.js";
 import { renderSnapshot } from "./render/render-snapshot.js";
@@ -100,7 +101,7 @@ export function evaluate(inputs: EvaluationInputs, options: { memo?: RenderMemo 
         changedFiles: inputs.changedFiles,
         codeowners: findCodeowners(inputs.policy.files),
         approvals: config.approvals,
-        securityChanges: changes.changes.filter((c) => SECURITY_RELEVANT_KINDS.has(c.kind)).map((c) => ({ kind: c.kind, namespace: c.namespace, name: c.name })),
+        securityChanges: changes.changes.filter((c) => isSecurityRelevantChange(c.before?.object, c.after?.object)).map((c) => ({ kind: c.kind, namespace: c.namespace, name: c.name })),
       })
     : undefined;
 

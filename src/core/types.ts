@@ -67,7 +67,5 @@ export interface Resource {
 export interface RenderResult {
   /** Sorted by kind, namespace, name: the order is part of the output's determinism. */
   resources: Resource[];
-  /** Raw Kubernetes Services read as inventory for reference checks (not rendered, not diffed). */
-  inventory: Resource[];
   diagnostics: Diagnostic[];
 }

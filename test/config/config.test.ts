@@ -7,7 +7,7 @@ describe("config", () => {
   it("is all defaults when the file is absent", () => {
     expect(loadConfig(undefined)).toEqual({
       config: {
-        manifests: { include: ["**/*.yaml", "**/*.yml"], exclude: [] },
+        manifests: { include: ["**/*.yaml", "**/*.yml", "**/*.json"], exclude: [] },
         defaultNamespace: "default",
         mesh: {
           trustDomain: "cluster.local",

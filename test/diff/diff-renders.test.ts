@@ -67,12 +67,11 @@ describe("diffRenders", () => {
     ]);
   });
 
-  it("does not diff inventory (raw Services)", () => {
+  it("diffs raw Services like every other resource the cluster gets", () => {
     const service = (port: number): string => `apiVersion: v1\nkind: Service\nmetadata: { name: legacy, namespace: shop }\nspec: { ports: [{ port: ${port}, name: http }] }\n`;
     const base = renderFiles({ "svc.yaml": service(80) });
     const head = renderFiles({ "svc.yaml": service(8080) });
-    expect(head.inventory).toHaveLength(1);
-    expect(diffRenders(base, head).changes).toEqual([]);
+    expect(diffRenders(base, head).changes.map((c) => [c.change, c.kind, c.fields.map((f) => [f.path, f.before, f.after])])).toEqual([["modified", "Service", [["/spec/ports/[name=http]/port", 80, 8080]]]]);
   });
 
   it("lists changes sorted by kind, namespace, name, with a unified YAML diff for each modified resource", () => {

@@ -124,14 +124,16 @@ describe("gatherInputs for a pull request", () => {
     const inputs = await gatherInputs({ octokit, target: s.target, cache, catalog, now: NOW });
     s.repo.mock.done();
 
-    // Manifests under the base tip's globs, by path; the link, the chart and node_modules are not read.
+    // Manifests under the base tip's globs, by path (dot-directories included, as kubectl reads them); the link, the chart and node_modules are not read.
     expect(Object.fromEntries(inputs.base.files)).toEqual({
+      ".github/meshgate.yml": CONFIG_AT_MERGE_BASE,
       "apps/catalog.yaml": example("apps/catalog.yaml"),
       "apps/checkout.yaml": example("apps/checkout.yaml"),
       "apps/storefront.yaml": STOREFRONT,
       "mesh/mesh-defaults.yaml": example("mesh/mesh-defaults.yaml"),
     });
     expect(Object.fromEntries(inputs.head.files)).toEqual({
+      ".github/meshgate.yml": CONFIG_AT_HEAD,
       "apps/catalog/app.yaml": example("apps/catalog.yaml"),
       "apps/checkout.yaml": example("apps/checkout.yaml"),
       "apps/storefront.yaml": STOREFRONT_AT_HEAD,
@@ -176,8 +178,9 @@ describe("gatherInputs for a pull request", () => {
       teams: { "acme/platform": ["pia"], "acme/security": ["sam", "sven"], "acme/shop": ["dora", "maria"] },
     });
 
-    // Six distinct blobs (the moved catalog is the same blob, fetched once): one query.
-    expect(cache.size).toBe(6);
+    // Seven distinct blobs (the moved catalog is the same blob, fetched once; the merge base's
+    // .github/meshgate.yml is a YAML file under the default globs too): one query.
+    expect(cache.size).toBe(7);
     expect(log.calls.map((c) => `${c.depth} ${c.route}`).sort()).toEqual([
       `1 GET /repos/acme/shop/compare/${s.baseTip}...${s.head}`,
       `1 GET /repos/acme/shop/git/trees/${s.head}`,

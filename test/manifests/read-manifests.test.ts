@@ -32,7 +32,7 @@ describe("discovery", () => {
       "k8s.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n---\n- just\n- a list\n---\nplain scalar\n---\n",
       "defs.yaml": "apiVersion: core.oam.dev/v1beta1\nkind: TraitDefinition\nmetadata: { name: myingress }\n",
     });
-    expect(result).toEqual({ resources: [], inventory: [], diagnostics: [] });
+    expect(result).toEqual({ resources: [], diagnostics: [] });
   });
 
   it("keeps raw Istio documents as they are, in the default namespace when they name none", () => {
@@ -51,10 +51,9 @@ describe("discovery", () => {
     ]);
   });
 
-  it("reads raw Services as inventory, not as rendered resources", () => {
+  it("reads raw Services as resources, with their file as provenance", () => {
     const result = renderFiles({ "svc.yaml": "apiVersion: v1\nkind: Service\nmetadata: { name: db, namespace: data }\nspec: { ports: [{ port: 5432 }] }\n" });
-    expect(result.resources).toEqual([]);
-    expect(result.inventory.map((r) => `${r.object.metadata.namespace ?? ""}/${r.object.metadata.name}`)).toEqual(["data/db"]);
+    expect(result.resources.map((r) => [r.object.kind, `${r.object.metadata.namespace ?? ""}/${r.object.metadata.name}`, r.source])).toEqual([["Service", "data/db", { file: "svc.yaml", line: 1 }]]);
   });
 });
 
@@ -138,7 +137,7 @@ spec:
 
   it("an Istio apiVersion that Istio does not serve", () => {
     const result = renderFiles({ "vs.yaml": virtualService("cart").replace("networking.istio.io/v1", "networking.istio.io/v2") });
-    expect(errorsOf(result).map((d) => [d.line, d.message])).toEqual([[1, "VirtualService default/cart: Istio serves no VirtualService at networking.istio.io/v2"]]);
+    expect(errorsOf(result).map((d) => [d.line, d.message])).toEqual([[1, "VirtualService default/cart: Istio serves no VirtualService at networking.istio.io/v2 (served: v1alpha3, v1beta1, v1)"]]);
   });
 
   it("a raw Istio document without a name", () => {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   evaluateApprovals,
-  SECURITY_RELEVANT_KINDS,
   type ApprovalEvaluation,
   type ApprovalInputs,
   type Review,
@@ -299,7 +298,6 @@ describe("evaluateApprovals", () => {
         securityChanges: [
           { kind: "Gateway", namespace: "shop", name: "shop-gw" },
           { kind: "AuthorizationPolicy", namespace: "shop", name: "frontend-allow" },
-          { kind: "VirtualService", namespace: "shop", name: "frontend" },
         ],
       }),
     );
@@ -319,9 +317,5 @@ describe("evaluateApprovals", () => {
     const evaluation = evaluateApprovals(inputs({ reviews: [review("maria", "APPROVED")] }));
     expect(evaluation.status).toBe("satisfied");
     expect(evaluateApprovals(inputs({ changedFiles: ["apps/lab/x"] })).status).toBe("failed-closed");
-  });
-
-  it("exports the security-relevant kinds", () => {
-    expect([...SECURITY_RELEVANT_KINDS].sort()).toEqual(["AuthorizationPolicy", "EnvoyFilter", "Gateway", "PeerAuthentication", "RequestAuthentication", "ServiceEntry", "Sidecar"]);
   });
 });

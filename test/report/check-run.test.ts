@@ -17,7 +17,7 @@ describe("checkRunOutput", () => {
   it("reports a failing pull request: title, summary, details and an annotation per finding and diagnostic", async () => {
     const output = checkRunOutput(failingPullRequest());
     expect(output.conclusion).toBe("failure");
-    expect(output.title).toBe("Failed: 1 error, 1 blocking finding, 1 approval requirement unmet (4 mesh changes)");
+    expect(output.title).toBe("Failed: 1 error, 1 blocking finding, 1 approval requirement unmet (5 mesh changes)");
     await expect(output.summary).toMatchFileSnapshot("__snapshots__/failing-pull-request.summary.md");
     await expect(output.text).toMatchFileSnapshot("__snapshots__/failing-pull-request.text.md");
     // Blocking → failure; new medium under failOn: high → warning; low, waived and pre-existing → notice;

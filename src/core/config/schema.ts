@@ -15,7 +15,7 @@ export const configSchema = {
       type: "object",
       additionalProperties: false,
       properties: {
-        include: { type: "array", items: { type: "string", minLength: 1 }, default: ["**/*.yaml", "**/*.yml"] },
+        include: { type: "array", items: { type: "string", minLength: 1 }, default: ["**/*.yaml", "**/*.yml", "**/*.json"] },
         exclude: { type: "array", items: { type: "string", minLength: 1 }, default: [] },
       },
       default: {},

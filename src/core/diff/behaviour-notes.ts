@@ -1,25 +1,7 @@
+import { kindInfo } from "../kinds.js";
 import type { Resource } from "../types.js";
 import type { BehaviourNote, NoteSeverity } from "./change-set.js";
-import { authorizationNotes } from "./notes/authorization-notes.js";
-import { destinationTlsNotes } from "./notes/destination-tls-notes.js";
-import { egressNotes, sidecarEgressNotes } from "./notes/egress-notes.js";
-import { gatewayBindingNotes, gatewayNotes } from "./notes/gateway-notes.js";
-import { jwtNotes } from "./notes/jwt-notes.js";
-import { mtlsNotes } from "./notes/mtls-notes.js";
-import type { NoteDraft, NoteRule } from "./notes/note-draft.js";
-import { routeNotes } from "./notes/route-notes.js";
-
-/** Note rules by API group and kind: a Gateway API `Gateway` is not an Istio one. */
-const RULES: ReadonlyMap<string, readonly NoteRule[]> = new Map([
-  ["security.istio.io/PeerAuthentication", [mtlsNotes]],
-  ["security.istio.io/AuthorizationPolicy", [authorizationNotes]],
-  ["security.istio.io/RequestAuthentication", [jwtNotes]],
-  ["networking.istio.io/DestinationRule", [destinationTlsNotes]],
-  ["networking.istio.io/VirtualService", [gatewayBindingNotes, routeNotes]],
-  ["networking.istio.io/Gateway", [gatewayNotes]],
-  ["networking.istio.io/ServiceEntry", [egressNotes]],
-  ["networking.istio.io/Sidecar", [sidecarEgressNotes]],
-]);
+import type { NoteDraft } from "./notes/note-draft.js";
 
 const SEVERITY_ORDER: Record<NoteSeverity, number> = { high: 0, medium: 1, low: 2, info: 3 };
 
@@ -66,8 +48,8 @@ export function behaviourNotes(params: { before?: Resource; after?: Resource; ba
   const { before, after, base, head } = params;
   const object = (after ?? before)?.object;
   if (!object) return [];
-  const group = object.apiVersion.split("/")[0] ?? "";
-  const rules = RULES.get(`${group}/${object.kind}`) ?? [];
+  // By API group and kind, as the registry keeps them: a Gateway API `Gateway` is not an Istio one.
+  const rules = kindInfo(object)?.notes ?? [];
   const input = { before: before?.object, after: after?.object, base, head };
   const drafts: NoteDraft[] = rules.flatMap((rule) => rule(input));
   const resource = { kind: object.kind, namespace: object.metadata.namespace ?? "", name: object.metadata.name };

@@ -1,7 +1,8 @@
 import picomatch from "picomatch";
 import type { Config } from "../config/config.js";
 import { compileSchema } from "../schema-check.js";
-import type { Diagnostic, JsonObject, KubeObject, Snapshot } from "../types.js";
+import { isMeshGroup, kindInfo, splitApiVersion } from "../kinds.js";
+import type { Diagnostic, JsonObject, JsonValue, KubeObject, ObjectMeta, Snapshot } from "../types.js";
 import { applicationSchema } from "./application-schema.js";
 import { parseYamlFile, type NodePath, type YamlDocument } from "./yaml-file.js";
 
@@ -27,7 +28,7 @@ export interface ApplicationManifest {
   components: ComponentSpec[];
 }
 
-/** A raw Kubernetes document (Istio config, or a Service read as inventory) and where it is. */
+/** A raw document of a kind the registry knows, as the cluster would apply it, and where it is. */
 export interface RawManifest {
   document: YamlDocument;
   object: KubeObject;
@@ -35,24 +36,32 @@ export interface RawManifest {
 
 export interface ManifestSet {
   applications: ApplicationManifest[];
-  istio: RawManifest[];
-  services: RawManifest[];
+  /** Documents of the registry's kinds (Istio, Gateway API, Services, workloads, …), List items included. */
+  raw: RawManifest[];
   diagnostics: Diagnostic[];
 }
 
-export const ISTIO_GROUPS: ReadonlySet<string> = new Set(["networking.istio.io", "security.istio.io", "telemetry.istio.io"]);
 const OAM_GROUP = "core.oam.dev";
 
 const checkApplication = compileSchema(applicationSchema);
 
+/** Extensions kubectl reads from a directory (`kubectl apply -R -f`): the default manifest globs. */
+export const MANIFEST_EXTENSIONS: readonly string[] = [".yaml", ".yml", ".json"];
+
 /**
- * Whether the config's include/exclude globs select a path as a manifest file. Vendored
- * dependencies (`node_modules`) are never the repository's manifests, whatever the globs say.
+ * Whether the config's include/exclude globs select a path as a manifest file. Dot-files and
+ * dot-directories match as kubectl reads them; git's own directory and vendored dependencies
+ * (`node_modules`) are never the repository's manifests, whatever the globs say.
  */
 export function manifestMatcher(manifests: Config["manifests"]): (path: string) => boolean {
-  const included = picomatch(manifests.include);
-  const excluded = manifests.exclude.length > 0 ? picomatch(manifests.exclude) : () => false;
-  return (path) => included(path) && !excluded(path) && !path.split("/").includes("node_modules");
+  const included = picomatch(manifests.include, { dot: true });
+  const excluded = manifests.exclude.length > 0 ? picomatch(manifests.exclude, { dot: true }) : () => false;
+  return (path) => included(path) && !excluded(path) && !isNeverRead(path);
+}
+
+/** Paths no walk enters and no config can select: git's own files, installed packages. */
+export function isNeverRead(path: string): boolean {
+  return path.split("/").some((part) => part === ".git" || part === "node_modules");
 }
 
 /** The manifest files of a snapshot, as the config selects them, sorted: the order every stage reads them in. */
@@ -61,36 +70,51 @@ export function manifestFiles(snapshot: Snapshot, config: Pick<Config, "manifest
 }
 
 /**
- * The OAM Applications, raw Istio documents and raw Services of one file: what it holds depends
- * on its path, its text and the default namespace only. Documents of any other kind are ignored
- * silently; every problem is a diagnostic, never an exception, and one bad document does not
- * hide the others.
+ * The OAM Applications and raw documents of one file: what it holds depends on its path, its
+ * text and the default namespace only. `List` kinds are flattened into their items, as kubectl
+ * does. Documents of kinds the mesh does not depend on are ignored silently; a kind of an Istio
+ * or Gateway API group that meshgate does not model is an error (it fails closed). Every problem
+ * is a diagnostic, never an exception, and one bad document does not hide the others.
  */
 export function readManifestFile(params: { file: string; text: string; defaultNamespace: string }): ManifestSet {
-  const set: ManifestSet = { applications: [], istio: [], services: [], diagnostics: [] };
+  const set: ManifestSet = { applications: [], raw: [], diagnostics: [] };
   const parsed = parseYamlFile(params.file, params.text);
   set.diagnostics.push(...parsed.diagnostics);
   for (const document of parsed.documents) classify(document, params.defaultNamespace, set);
   return set;
 }
 
+/** A List's item as a document of its own: its lines are still those of the file. */
+function itemDocument(list: YamlDocument, index: number, value: JsonValue): YamlDocument {
+  const prefix = ["items", index];
+  return { file: list.file, index: list.index, line: list.lineOf(prefix), value, lineOf: (path) => list.lineOf([...prefix, ...path]) };
+}
+
 function classify(document: YamlDocument, defaultNamespace: string, set: ManifestSet): void {
   const value = document.value;
-  if (!isObject(value) || typeof value.apiVersion !== "string" || typeof value.kind !== "string") return;
-  const { apiVersion, kind } = value;
-  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/", 2) : ["", apiVersion];
+  if (!isObject(value)) return;
   const diagnostic = (severity: Diagnostic["severity"], message: string, path: NodePath = []): void => {
     set.diagnostics.push({ file: document.file, line: document.lineOf(path), severity, message });
   };
+  // kubectl flattens `List` and every `*List` kind into its items (nesting is bounded by the parser's depth limit).
+  if (typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items)) {
+    value.items.forEach((item, i) => { classify(itemDocument(document, i, item), defaultNamespace, set); });
+    return;
+  }
+  if (typeof value.apiVersion !== "string" || typeof value.kind !== "string") return;
+  const { apiVersion, kind } = value;
+  const [group, version] = splitApiVersion(apiVersion);
 
   if (group === OAM_GROUP) {
     if (version === "v1beta1" && kind === "Application") readApplication(document, value, defaultNamespace, set);
     else if (version !== "v1beta1") diagnostic("warning", `unsupported OAM version ${apiVersion} (${kind}): meshgate reads core.oam.dev/v1beta1 Applications only, so this document is not rendered; migrate it to an Application`, ["apiVersion"]);
     return;
   }
-  const isIstio = group !== undefined && ISTIO_GROUPS.has(group);
-  const isService = apiVersion === "v1" && kind === "Service";
-  if (!isIstio && !isService) return;
+  const info = kindInfo({ apiVersion, kind });
+  if (!info) {
+    if (isMeshGroup(group)) diagnostic("error", `${kind} (${apiVersion}) is not modelled by meshgate: it fails closed, since what it does to the mesh cannot be judged`, ["kind"]);
+    return;
+  }
 
   const metadata = value.metadata;
   if (!isObject(metadata) || typeof metadata.name !== "string" || metadata.name === "") {
@@ -105,10 +129,20 @@ function classify(document: YamlDocument, defaultNamespace: string, set: Manifes
     diagnostic("error", `${kind} ${metadata.name}: spec must be a mapping`, ["spec"]);
     return;
   }
+  for (const key of ["labels", "annotations"] as const) {
+    const map = metadata[key];
+    if (map !== undefined && !(isObject(map) && Object.values(map).every((v) => typeof v === "string"))) {
+      diagnostic("error", `${kind} ${metadata.name}: metadata.${key} must map keys to strings (quote values such as "false")`, ["metadata", key]);
+      return;
+    }
+  }
   // Kubernetes would apply a namespace-less document to the current namespace; the config's
-  // defaultNamespace stands for it so that identities are stable.
-  const object = { ...value, metadata: { ...metadata, name: metadata.name, namespace: metadata.namespace ?? defaultNamespace } } as KubeObject;
-  (isIstio ? set.istio : set.services).push({ document, object });
+  // defaultNamespace stands for it so that identities are stable. Cluster-scoped kinds have none.
+  const meta = { ...metadata, name: metadata.name } as ObjectMeta;
+  if (info.clusterScoped) delete meta.namespace;
+  else meta.namespace = metadata.namespace ?? defaultNamespace;
+  const object = { ...value, metadata: meta } as KubeObject;
+  set.raw.push({ document, object });
 }
 
 function readApplication(document: YamlDocument, value: JsonObject, defaultNamespace: string, set: ManifestSet): void {

@@ -47,7 +47,8 @@ export function parseYamlFile(file: string, text: string): YamlFile {
 
   let docs: Document.Parsed[];
   try {
-    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true }) as Document.Parsed[];
+    // `merge`: kubectl's YAML reader expands `<<` merge keys, so the object applied is the merged one.
+    docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, merge: true }) as Document.Parsed[];
   } catch (error) {
     // The parser reports problems in doc.errors; this is only for its own failures.
     return { documents: [], diagnostics: [{ file, line: 1, severity: "error", message: `YAML could not be parsed: ${String(error)}` }] };
@@ -70,6 +71,11 @@ export function parseYamlFile(file: string, text: string): YamlFile {
     } catch (error) {
       // e.g. an alias bomb: the document is refused, the file's other documents still count.
       diagnostics.push({ file, line: lineAt(doc.range[0]), severity: "error", message: `YAML document could not be read: ${firstLine(String(error))}` });
+      return;
+    }
+    const shape = shapeProblem(value);
+    if (shape) {
+      diagnostics.push({ file, line: lineAt(doc.range[0]), severity: "error", message: `YAML document could not be read: ${shape}` });
       return;
     }
     const contentsStart = isNode(doc.contents) ? doc.contents.range[0] : doc.range[0];
@@ -103,6 +109,35 @@ export function parseYamlFile(file: string, text: string): YamlFile {
     });
   });
   return { documents, diagnostics };
+}
+
+/** Deeper than any Kubernetes object; past it, later stages would recurse without bound. */
+export const MAX_DEPTH = 100;
+
+/**
+ * Why a parsed value cannot be an object the cluster applies: nesting past MAX_DEPTH, or an
+ * alias that contains itself (the yaml package resolves `&a [*a]` to a cyclic value). Walks
+ * with an explicit stack, so that the check itself cannot overflow.
+ */
+function shapeProblem(value: JsonValue | undefined): string | undefined {
+  const open = new Set<object>();
+  const stack: { node: object; depth: number; exit: boolean }[] = [];
+  if (value !== null && typeof value === "object") stack.push({ node: value, depth: 1, exit: false });
+  while (stack.length > 0) {
+    const { node, depth, exit } = stack.pop() as (typeof stack)[number];
+    if (exit) {
+      open.delete(node);
+      continue;
+    }
+    if (open.has(node)) return "an alias refers to a node that contains it (a recursive structure Kubernetes cannot apply)";
+    if (depth > MAX_DEPTH) return `nested more than ${MAX_DEPTH} levels deep, deeper than any Kubernetes object`;
+    open.add(node);
+    stack.push({ node, depth, exit: true });
+    for (const child of Object.values(node) as unknown[]) {
+      if (child !== null && typeof child === "object") stack.push({ node: child, depth: depth + 1, exit: false });
+    }
+  }
+  return undefined;
 }
 
 function firstLine(message: string): string {

@@ -3,17 +3,6 @@ import { codeownersIndex } from "./codeowners-index.js";
 import { CODEOWNERS_PATHS } from "./find-codeowners.js";
 import type { Codeowners } from "./parse-codeowners.js";
 
-/** Kinds whose change needs the security team's approval (CHG-002). */
-export const SECURITY_RELEVANT_KINDS: ReadonlySet<string> = new Set([
-  "PeerAuthentication",
-  "AuthorizationPolicy",
-  "RequestAuthentication",
-  "Gateway",
-  "ServiceEntry",
-  "Sidecar",
-  "EnvoyFilter",
-]);
-
 export type ReviewState = "APPROVED" | "CHANGES_REQUESTED" | "DISMISSED" | "COMMENTED";
 export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
 
@@ -53,7 +42,7 @@ export interface ApprovalInputs {
   teams: Readonly<Record<string, readonly string[]>>;
   headSha: string;
   approvals: Config["approvals"];
-  /** Changed resources of the kinds in SECURITY_RELEVANT_KINDS (others are ignored). */
+  /** Changed resources whose change is security-relevant (the kinds registry decides which). */
   securityChanges: readonly SecurityResource[];
 }
 
@@ -390,7 +379,7 @@ function codeOwnerRequirements(inputs: ApprovalInputs, people: People): Approval
 }
 
 function securityRequirements(inputs: ApprovalInputs, people: People): ApprovalRequirement[] {
-  const resources = sortedResources(inputs.securityChanges.filter((r) => SECURITY_RELEVANT_KINDS.has(r.kind)));
+  const resources = sortedResources([...inputs.securityChanges]);
   if (resources.length === 0) return [];
   const subject = `security-relevant change (${resources.map((r) => `${r.kind} ${r.namespace === undefined ? "" : `${r.namespace}/`}${r.name}`).join(", ")})`;
   return [securityTeamRequirement({ rule: "CHG-002", subject, resources, required: 1 }, inputs, people)];

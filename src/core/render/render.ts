@@ -1,4 +1,5 @@
 import type { Config } from "../config/config.js";
+import { isMeshGroup, kindInfo, splitApiVersion, type KindInfo } from "../kinds.js";
 import { readManifestFile, type ApplicationManifest, type ComponentSpec, type RawManifest } from "../manifests/read-manifests.js";
 import type { NodePath } from "../manifests/yaml-file.js";
 import { compileSchema, type SchemaCheck } from "../schema-check.js";
@@ -9,7 +10,7 @@ import { COMPONENTS } from "./components/index.js";
 import { identityOf, sortResources } from "./identity.js";
 import type { ComponentInfo, RenderConfig, TraitDefinition, TraitRef } from "./trait.js";
 import { TRAITS } from "./traits/index.js";
-import { isKnownIstioType, validateResource } from "./validate-resource.js";
+import { validateResource } from "./validate-resource.js";
 
 const LABEL_APP = "app.oam.dev/name";
 const LABEL_COMPONENT = "app.oam.dev/component";
@@ -61,10 +62,8 @@ export interface FileRender {
   render: Diagnostic[];
   /** What its Applications render, in order. */
   rendered: FileResource[];
-  /** Its raw Istio documents. */
+  /** Its raw documents of the registry's kinds. */
   raw: FileResource[];
-  /** Its raw Services. */
-  inventory: Resource[];
   ingressClaims: IngressClaim[];
 }
 
@@ -87,8 +86,7 @@ export function renderManifestFile(params: { file: string; text: string; config:
     read: manifests.diagnostics,
     render: diagnostics,
     rendered: rendered.map(checkResource),
-    raw: manifests.istio.map((raw) => checkResource(fromRaw(raw))),
-    inventory: manifests.services.map((raw) => fromRaw(raw).resource),
+    raw: manifests.raw.map((raw) => checkResource(fromRaw(raw))),
     ingressClaims,
   };
 }
@@ -133,7 +131,7 @@ export function combineFileRenders(files: readonly FileRender[]): RenderResult {
     // Invalid documents stay in the set: rules must still see what they would have done.
     resources.push(entry.resource);
   }
-  return { resources: sortResources(resources), inventory: sortResources(files.flatMap((f) => f.inventory)), diagnostics: sortDiagnostics(diagnostics) };
+  return { resources: sortResources(resources), diagnostics: sortDiagnostics(diagnostics) };
 }
 
 function fromRaw(raw: RawManifest): Rendered {
@@ -259,17 +257,24 @@ function checkResource(entry: Rendered): FileResource {
   const identity = identityOf(object);
   const what = `${object.kind} ${object.metadata.namespace ?? ""}/${object.metadata.name}`;
   const issues: Diagnostic[] = [];
-  const group = object.apiVersion.split("/")[0] ?? "";
+  const info = kindInfo(object);
+  const version = splitApiVersion(object.apiVersion)[1];
+  if (!info && isMeshGroup(splitApiVersion(object.apiVersion)[0])) {
+    issues.push({ file: entry.file, line: entry.lineOf(["kind"]), severity: "error", message: `${what} (${object.apiVersion}) is not modelled by meshgate: it fails closed, since what it does to the mesh cannot be judged` });
+  } else if (info && !info.versions.includes(version)) {
+    // The API server refuses it: what it would do cannot be judged, so it fails closed.
+    issues.push({ file: entry.file, line: entry.lineOf(["apiVersion"]), severity: "error", message: `${what}: ${FAMILY_NAMES[info.family]} serves no ${object.kind} at ${object.apiVersion} (served: ${info.versions.join(", ")})` });
+  }
   const check = validateResource(object);
   if (check.status === "invalid") {
     for (const issue of check.issues) {
       issues.push({ file: entry.file, line: entry.lineOf(issue.path), severity: "error", message: `${what} is not valid ${object.apiVersion}: ${issue.message}` });
     }
-  } else if (check.status === "unknown" && group.endsWith(".istio.io") && !isKnownIstioType(object.apiVersion, object.kind)) {
-    issues.push({ file: entry.file, line: entry.lineOf(["apiVersion"]), severity: "error", message: `${what}: Istio serves no ${object.kind} at ${object.apiVersion}` });
   }
   return { resource: entry.resource, identity, issues };
 }
+
+const FAMILY_NAMES: Record<KindInfo["family"], string> = { istio: "Istio", "gateway-api": "Gateway API", kubernetes: "Kubernetes" };
 
 function describeSource(source: SourceRef): string {
   const where = `${source.file}:${source.line}`;

@@ -7,7 +7,25 @@ import * as securityV1 from "@kubernetes-models/istio/security.istio.io/v1";
 import * as securityV1beta1 from "@kubernetes-models/istio/security.istio.io/v1beta1";
 import * as telemetryV1 from "@kubernetes-models/istio/telemetry.istio.io/v1";
 import * as telemetryV1alpha1 from "@kubernetes-models/istio/telemetry.istio.io/v1alpha1";
+import * as extensionsV1alpha1 from "@kubernetes-models/istio/extensions.istio.io/v1alpha1";
+import * as gatewayV1 from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1";
+import * as gatewayV1alpha2 from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1alpha2";
+import * as gatewayV1alpha3 from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1alpha3";
+import * as gatewayV1beta1 from "@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1beta1";
+import * as gatewayXV1alpha1 from "@kubernetes-models/gateway-api/gateway.networking.x-k8s.io/v1alpha1";
+import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
+import { ReplicaSet } from "kubernetes-models/apps/v1/ReplicaSet";
+import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import { CronJob } from "kubernetes-models/batch/v1/CronJob";
+import { Job } from "kubernetes-models/batch/v1/Job";
+import { EndpointSlice } from "kubernetes-models/discovery.k8s.io/v1/EndpointSlice";
+import { Ingress } from "kubernetes-models/networking.k8s.io/v1/Ingress";
+import { IngressClass } from "kubernetes-models/networking.k8s.io/v1/IngressClass";
+import { Endpoints } from "kubernetes-models/v1/Endpoints";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { Pod } from "kubernetes-models/v1/Pod";
+import { ReplicationController } from "kubernetes-models/v1/ReplicationController";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { explainErrors, type SchemaIssue } from "../schema-check.js";
@@ -20,7 +38,8 @@ interface ModelClass {
 }
 
 const MODELS = new Map<string, ModelClass>();
-for (const module of [networkingV1, networkingV1alpha3, networkingV1beta1, securityV1, securityV1beta1, telemetryV1, telemetryV1alpha1]) {
+const MODULES = [networkingV1, networkingV1alpha3, networkingV1beta1, securityV1, securityV1beta1, telemetryV1, telemetryV1alpha1, extensionsV1alpha1, gatewayV1, gatewayV1alpha2, gatewayV1alpha3, gatewayV1beta1, gatewayXV1alpha1];
+for (const module of MODULES) {
   for (const value of Object.values(module)) {
     if (typeof value !== "function") continue;
     const model = value as unknown as Partial<ModelClass>;
@@ -29,7 +48,10 @@ for (const module of [networkingV1, networkingV1alpha3, networkingV1beta1, secur
     }
   }
 }
-for (const model of [Deployment, Service, ServiceAccount] as unknown as ModelClass[]) {
+// Endpoints is deprecated in favour of EndpointSlice, and still served: it is validated as the cluster would.
+// eslint-disable-next-line @typescript-eslint/no-deprecated
+const KUBERNETES = [Deployment, StatefulSet, DaemonSet, ReplicaSet, ReplicationController, Pod, Job, CronJob, Service, ServiceAccount, Namespace, Endpoints, EndpointSlice, Ingress, IngressClass];
+for (const model of KUBERNETES as unknown as ModelClass[]) {
   MODELS.set(`${model.apiVersion}/${model.kind}`, model);
 }
 
@@ -55,9 +77,4 @@ export function validateResource(object: KubeObject): ResourceCheck {
     if (!Array.isArray(errors)) throw error;
     return { status: "invalid", issues: explainErrors(errors, object) };
   }
-}
-
-/** Whether meshgate knows this Istio apiVersion and kind (Istio serves only these). */
-export function isKnownIstioType(apiVersion: string, kind: string): boolean {
-  return MODELS.has(`${apiVersion}/${kind}`);
 }

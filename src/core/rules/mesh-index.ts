@@ -1,11 +1,17 @@
 import type { Config } from "../config/config.js";
+import { kindIdOf, kindInfo, WORKLOAD_KINDS } from "../kinds.js";
 import type { JsonObject, JsonValue, RenderResult, Resource } from "../types.js";
 
-/** A pod template the render knows of (a Deployment), with the labels policies select it by. */
+/** A pod template the render knows of (of any workload kind), with the labels policies select it by. */
 export interface Workload {
   namespace: string;
   name: string;
+  /** The pod's labels: what Services and policies select. */
   labels: Record<string, string>;
+  /** The pod's annotations. */
+  annotations: Record<string, string>;
+  /** The pod template (or the Pod itself), as plain JSON. */
+  pod: JsonObject;
   resource: Resource;
 }
 
@@ -32,9 +38,10 @@ export interface KnownService {
 export interface MeshIndex {
   rootNamespace: string;
   clusterDomain: string;
+  /** The resources of a kind, by its registry id (`VirtualService`, `Gateway.gateway.networking.k8s.io`). */
   ofKind(kind: string): Resource[];
   workloads: Workload[];
-  /** Rendered Services and raw (inventory) Services, by fully qualified host. */
+  /** Kubernetes Services, rendered or raw, by fully qualified host. */
   services: ReadonlyMap<string, KnownService>;
   /** The fully qualified form of a host as written in a resource of `namespace`. */
   fqdn(host: string, namespace: string): string;
@@ -48,22 +55,30 @@ export interface MeshIndex {
   workloadsMatching(namespace: string, selector: Record<string, string>): Workload[];
 }
 
-export function buildMeshIndex(render: Pick<RenderResult, "resources" | "inventory">, config: Pick<Config, "mesh">): MeshIndex {
+export function buildMeshIndex(render: Pick<RenderResult, "resources">, config: Pick<Config, "mesh">): MeshIndex {
   const { rootNamespace, clusterDomain } = config.mesh;
   const byKind = new Map<string, Resource[]>();
   for (const resource of render.resources) {
-    const list = byKind.get(resource.object.kind) ?? [];
+    const id = kindIdOf(resource.object);
+    const list = byKind.get(id) ?? [];
     list.push(resource);
-    byKind.set(resource.object.kind, list);
+    byKind.set(id, list);
   }
   const ofKind = (kind: string): Resource[] => byKind.get(kind) ?? [];
 
-  const workloads: Workload[] = ofKind("Deployment").map((resource) => ({
-    namespace: resource.object.metadata.namespace ?? "",
-    name: resource.object.metadata.name,
-    labels: stringMap(at(resource.object.spec, "template", "metadata", "labels")),
-    resource,
-  }));
+  const workloads: Workload[] = WORKLOAD_KINDS.flatMap((info) =>
+    ofKind(info.id).map((resource): Workload => {
+      const pod = asObject(at(resource.object, ...(info.podTemplate ?? [])));
+      return {
+        namespace: resource.object.metadata.namespace ?? "",
+        name: resource.object.metadata.name,
+        labels: stringMap(at(pod, "metadata", "labels")),
+        annotations: stringMap(at(pod, "metadata", "annotations")),
+        pod,
+        resource,
+      };
+    }),
+  );
 
   const fqdn = (host: string, namespace: string): string => {
     if (host.includes("*")) return host;
@@ -72,10 +87,8 @@ export function buildMeshIndex(render: Pick<RenderResult, "resources" | "invento
   };
 
   const services = new Map<string, KnownService>();
-  // Rendered Services first: they win over an inventory entry of the same name.
-  // Kubernetes Services only: a Knative Service passed through k8s-objects is another kind of thing.
-  const isService = (r: Resource): boolean => r.object.apiVersion === "v1" && r.object.kind === "Service";
-  for (const resource of [...ofKind("Service").filter(isService), ...render.inventory.filter(isService)]) {
+  // Kubernetes Services only: a Knative Service passed through k8s-objects is another kind (its id is `Service.serving.knative.dev`).
+  for (const resource of ofKind("Service")) {
     const namespace = resource.object.metadata.namespace ?? "";
     const host = `${resource.object.metadata.name}.${namespace}.svc.${clusterDomain}`;
     if (services.has(host)) continue;
@@ -176,11 +189,10 @@ export function bindsByTargetRef(policy: Resource): boolean {
   return at(policy.object.spec, "targetRef") !== undefined || asArray(at(policy.object.spec, "targetRefs")).length > 0;
 }
 
-/** The labels a policy selects by: `selector.matchLabels`, or a Sidecar's `workloadSelector.labels`. Empty = every workload in scope. */
+/** The labels a policy selects by, where its kind keeps them (`selector.matchLabels`, `workloadSelector.labels`). Empty = every workload in scope. */
 export function policySelector(policy: Resource): Record<string, string> {
-  const spec = policy.object.spec;
-  if (policy.object.kind === "Sidecar") return stringMap(at(spec, "workloadSelector", "labels"));
-  return stringMap(at(spec, "selector", "matchLabels"));
+  const path = kindInfo(policy.object)?.selects?.selector ?? ["spec", "selector", "matchLabels"];
+  return stringMap(at(policy.object, ...path));
 }
 
 /** Whether a policy has no selector, so it applies to its whole namespace (or mesh, in the root namespace). */

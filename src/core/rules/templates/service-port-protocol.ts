@@ -1,4 +1,3 @@
-import type { Resource } from "../../types.js";
 import { asArray, at } from "../mesh-index.js";
 import { defineTemplate, type FindingDraft } from "../rule.js";
 
@@ -7,8 +6,6 @@ interface ServicePortProtocolParams {
   protocols: string[];
   /** Further `appProtocol` values Istio maps to a protocol (Kubernetes' `kubernetes.io/h2c`, …). */
   appProtocols: string[];
-  /** Whether raw Service documents (the inventory) are judged as well as rendered Services. */
-  inventory: boolean;
 }
 
 /**
@@ -22,20 +19,16 @@ export const servicePortProtocol = defineTemplate<ServicePortProtocolParams>({
   paramsSchema: {
     type: "object",
     additionalProperties: false,
-    required: ["protocols", "appProtocols", "inventory"],
+    required: ["protocols", "appProtocols"],
     properties: {
       protocols: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", pattern: "^[a-z0-9_]+(-[a-z0-9_]+)*$" } },
       appProtocols: { type: "array", uniqueItems: true, items: { type: "string", minLength: 1 } },
-      inventory: { type: "boolean" },
     },
   },
-  check({ render }, { protocols, appProtocols, inventory }) {
+  check({ index }, { protocols, appProtocols }) {
     const known = new Set(protocols);
     const recognised = (value: string): boolean => known.has(value.toLowerCase()) || known.has((value.split("-")[0] ?? "").toLowerCase());
-    const rendered = render.resources.filter(isService);
-    const identities = new Set(rendered.map(nameOf));
-    // A raw Service that a rendered one shadows is not what the mesh serves (as in MeshIndex).
-    const services = inventory ? [...rendered, ...render.inventory.filter((r) => isService(r) && !identities.has(nameOf(r)))] : rendered;
+    const services = index.ofKind("Service");
     const findings: FindingDraft[] = [];
     for (const service of services) {
       asArray(at(service.object.spec, "ports")).forEach((port, i) => {
@@ -62,11 +55,3 @@ export const servicePortProtocol = defineTemplate<ServicePortProtocolParams>({
     return findings;
   },
 });
-
-function isService(resource: Resource): boolean {
-  return resource.object.kind === "Service" && resource.object.apiVersion === "v1";
-}
-
-function nameOf(resource: Resource): string {
-  return `${resource.object.metadata.namespace ?? ""}/${resource.object.metadata.name}`;
-}

@@ -41,7 +41,7 @@ export const tokenNotRequired = defineTemplate<Record<string, never>>({
 });
 
 function standIn(authentication: Resource): Workload {
-  return { namespace: authentication.object.metadata.namespace ?? "", name: authentication.object.metadata.name, labels: policySelector(authentication), resource: authentication };
+  return { namespace: authentication.object.metadata.namespace ?? "", name: authentication.object.metadata.name, labels: policySelector(authentication), annotations: {}, pod: {}, resource: authentication };
 }
 
 /** Whether the policies a workload enforces turn away requests without a token. */
