@@ -63,9 +63,28 @@ export interface Resource {
   sources?: Contribution[];
 }
 
+/**
+ * A document of a mesh-affecting kind (or an OAM Application) that the cluster would apply and
+ * the gate does not render: in a path the config leaves out, or in text that is not valid YAML
+ * or JSON. SCOPE-001 judges these, so the gate never goes blind silently.
+ */
+export interface UnreadDocument {
+  file: string;
+  line: number;
+  apiVersion: string;
+  kind: string;
+  /** `metadata.name` where it could be told. */
+  name?: string;
+  namespace?: string;
+  /** `excluded`: matched by `manifests.exclude`; `not-included`: outside `manifests.include`; `unparsable`: not valid YAML/JSON. */
+  reason: "excluded" | "not-included" | "unparsable";
+}
+
 /** The outcome of rendering one revision. */
 export interface RenderResult {
   /** Sorted by kind, namespace, name: the order is part of the output's determinism. */
   resources: Resource[];
   diagnostics: Diagnostic[];
+  /** Mesh documents the render could not see, by file and line (absent: none). */
+  unread?: UnreadDocument[];
 }

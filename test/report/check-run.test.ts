@@ -17,7 +17,7 @@ describe("checkRunOutput", () => {
   it("reports a failing pull request: title, summary, details and an annotation per finding and diagnostic", async () => {
     const output = checkRunOutput(failingPullRequest());
     expect(output.conclusion).toBe("failure");
-    expect(output.title).toBe("Failed: 1 error, 1 blocking finding, 1 approval requirement unmet (5 mesh changes)");
+    expect(output.title).toBe("Failed: 1 error, 2 blocking findings, 1 approval requirement unmet (5 mesh changes)");
     await expect(output.summary).toMatchFileSnapshot("__snapshots__/failing-pull-request.summary.md");
     await expect(output.text).toMatchFileSnapshot("__snapshots__/failing-pull-request.text.md");
     // Blocking → failure; new medium under failOn: high → warning; low, waived and pre-existing → notice;
@@ -34,6 +34,17 @@ describe("checkRunOutput", () => {
           "path": "apps/catalog.yaml",
           "start_line": 15,
           "title": "MTLS-002: PeerAuthentication accepts plaintext",
+        },
+        {
+          "annotation_level": "failure",
+          "end_line": 1,
+          "message": "Application x (core.oam.dev/v1beta1) is in a file that is not valid YAML or JSON (apps/broken.yaml:1): the gate does not inspect it, but a cluster may apply it
+
+      Application /x · high · blocking (new) · SOC 2 CC8.1
+      Explain: /explain SCOPE-001",
+          "path": "apps/broken.yaml",
+          "start_line": 1,
+          "title": "SCOPE-001: Mesh resource in a path the gate does not inspect",
         },
         {
           "annotation_level": "failure",

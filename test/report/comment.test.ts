@@ -23,7 +23,7 @@ describe("pullRequestComment", () => {
 
   it("reports a mesh change under the marker: the check summary a reviewer reads in the conversation", async () => {
     const body = pullRequestComment(failingPullRequest());
-    expect(body?.split("\n").slice(0, 2)).toEqual([COMMENT_MARKER, "## ❌ meshgate: Failed: 1 error, 1 blocking finding, 1 approval requirement unmet (5 mesh changes)"]);
+    expect(body?.split("\n").slice(0, 2)).toEqual([COMMENT_MARKER, "## ❌ meshgate: Failed: 1 error, 2 blocking findings, 1 approval requirement unmet (5 mesh changes)"]);
     await expect(body).toMatchFileSnapshot("__snapshots__/failing-pull-request.comment.md");
     expect(validateRequestBody("POST", CREATE, { body })).toEqual([]);
   });

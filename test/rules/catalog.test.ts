@@ -25,6 +25,7 @@ describe("the rule catalog and its documentation", () => {
       "AUTHN-002": "medium CC6.1",
       "EGRESS-002": "high CC6.6",
       "MESH-002": "high CC6.1,CC6.8",
+      "SCOPE-001": "high CC8.1",
       "TRAF-001": "high CC7.1",
       "TRAF-002": "medium CC7.1",
       "TRAF-003": "medium CC7.1,CC8.1",

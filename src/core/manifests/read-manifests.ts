@@ -2,8 +2,9 @@ import picomatch from "picomatch";
 import type { Config } from "../config/config.js";
 import { compileSchema } from "../schema-check.js";
 import { isMeshGroup, kindInfo, splitApiVersion } from "../kinds.js";
-import type { Diagnostic, JsonObject, JsonValue, KubeObject, ObjectMeta, Snapshot } from "../types.js";
+import type { Diagnostic, JsonObject, JsonValue, KubeObject, ObjectMeta, Snapshot, UnreadDocument } from "../types.js";
 import { applicationSchema } from "./application-schema.js";
+import { isTemplateText, meshDocumentsInText } from "./mesh-text.js";
 import { parseYamlFile, type NodePath, type YamlDocument } from "./yaml-file.js";
 
 export interface TraitSpec {
@@ -39,6 +40,10 @@ export interface ManifestSet {
   /** Documents of the registry's kinds (Istio, Gateway API, Services, workloads, …), List items included. */
   raw: RawManifest[];
   diagnostics: Diagnostic[];
+  /** Mesh documents in text that could not be parsed (templates left out: they are a notice). */
+  unread: UnreadDocument[];
+  /** Documents of a mesh group whose kind meshgate does not model (each also an error diagnostic). */
+  unmodelled: { line: number; apiVersion: string; kind: string }[];
 }
 
 const OAM_GROUP = "core.oam.dev";
@@ -54,9 +59,34 @@ export const MANIFEST_EXTENSIONS: readonly string[] = [".yaml", ".yml", ".json"]
  * (`node_modules`) are never the repository's manifests, whatever the globs say.
  */
 export function manifestMatcher(manifests: Config["manifests"]): (path: string) => boolean {
+  const scope = manifestScope(manifests);
+  return (path) => scope(path) === "read";
+}
+
+/** Where a path stands for the gate: read as a manifest, left out by the config, or never a manifest. */
+export type PathScope = "read" | "excluded" | "not-included" | "other";
+
+/**
+ * How the config's globs place a path. A file kubectl would apply (`.yaml`, `.yml`, `.json`)
+ * that the globs leave out is `excluded` or `not-included`: the gate still looks into it for
+ * mesh documents (SCOPE-001), so a config cannot make it blind without saying so.
+ */
+export function manifestScope(manifests: Config["manifests"]): (path: string) => PathScope {
   const included = picomatch(manifests.include, { dot: true });
   const excluded = manifests.exclude.length > 0 ? picomatch(manifests.exclude, { dot: true }) : () => false;
-  return (path) => included(path) && !excluded(path) && !isNeverRead(path);
+  return (path) => {
+    if (isNeverRead(path)) return "other";
+    const isIncluded = included(path);
+    if (isIncluded && !excluded(path)) return "read";
+    if (!isScopeCandidate(path)) return "other";
+    return isIncluded ? "excluded" : "not-included";
+  };
+}
+
+/** Whether a path is one kubectl reads from a directory: what adapters hand the core beside the selected manifests. */
+export function isScopeCandidate(path: string): boolean {
+  const lower = path.toLowerCase();
+  return !isNeverRead(path) && MANIFEST_EXTENSIONS.some((extension) => lower.endsWith(extension));
 }
 
 /** Paths no walk enters and no config can select: git's own files, installed packages. */
@@ -77,17 +107,39 @@ export function manifestFiles(snapshot: Snapshot, config: Pick<Config, "manifest
  * is a diagnostic, never an exception, and one bad document does not hide the others.
  */
 export function readManifestFile(params: { file: string; text: string; defaultNamespace: string }): ManifestSet {
-  const set: ManifestSet = { applications: [], raw: [], diagnostics: [] };
+  const set: ManifestSet = { applications: [], raw: [], diagnostics: [], unread: [], unmodelled: [] };
   const parsed = parseYamlFile(params.file, params.text);
   set.diagnostics.push(...parsed.diagnostics);
   for (const document of parsed.documents) classify(document, params.defaultNamespace, set);
+  for (const rejected of parsed.rejected) {
+    const found = meshDocumentsInText(rejected);
+    if (found.length === 0) continue;
+    if (isTemplateText(rejected.text)) {
+      // A chart is rendered by Helm (or another tool) before anything is applied: what it will
+      // apply is not in the repository, so it is said, and the gate does not fail on it.
+      const kinds = [...new Set(found.map((f) => f.kind))].join(", ");
+      set.diagnostics.push({ file: params.file, line: rejected.line, severity: "notice", message: `a template ({{ … }}) of ${kinds}: meshgate reads manifests as they are applied, not templates, so this is not rendered; commit the rendered output to have it judged` });
+      continue;
+    }
+    for (const document of found) {
+      set.unread.push({ file: params.file, line: document.line, apiVersion: document.apiVersion, kind: document.kind, ...(document.name !== undefined ? { name: document.name } : {}), ...(document.namespace !== undefined ? { namespace: document.namespace } : {}), reason: "unparsable" });
+    }
+  }
   return set;
 }
 
-/** A List's item as a document of its own: its lines are still those of the file. */
-function itemDocument(list: YamlDocument, index: number, value: JsonValue): YamlDocument {
+/**
+ * A List's item as a document of its own: its lines are still those of the file. An item that
+ * names neither apiVersion nor kind takes the List's (`kind: EnvoyFilterList` holds EnvoyFilters),
+ * as apimachinery's unstructured list decoder does.
+ */
+function itemDocument(list: YamlDocument, listValue: JsonObject, index: number, value: JsonValue): YamlDocument {
   const prefix = ["items", index];
-  return { file: list.file, index: list.index, line: list.lineOf(prefix), value, lineOf: (path) => list.lineOf([...prefix, ...path]) };
+  let item = value;
+  if (isObject(value) && value.apiVersion === undefined && value.kind === undefined && typeof listValue.kind === "string" && listValue.kind.endsWith("List") && listValue.kind !== "List") {
+    item = { ...value, apiVersion: listValue.apiVersion ?? null, kind: listValue.kind.slice(0, -"List".length) };
+  }
+  return { file: list.file, index: list.index, line: list.lineOf(prefix), value: item, lineOf: (path) => list.lineOf([...prefix, ...path]) };
 }
 
 function classify(document: YamlDocument, defaultNamespace: string, set: ManifestSet): void {
@@ -96,9 +148,11 @@ function classify(document: YamlDocument, defaultNamespace: string, set: Manifes
   const diagnostic = (severity: Diagnostic["severity"], message: string, path: NodePath = []): void => {
     set.diagnostics.push({ file: document.file, line: document.lineOf(path), severity, message });
   };
-  // kubectl flattens `List` and every `*List` kind into its items (nesting is bounded by the parser's depth limit).
-  if (typeof value.kind === "string" && value.kind.endsWith("List") && Array.isArray(value.items)) {
-    value.items.forEach((item, i) => { classify(itemDocument(document, i, item), defaultNamespace, set); });
+  // kubectl flattens `List` and every `*List` kind into its items: its decoder takes any object
+  // with an `items` array for a list, whatever its kind says (nesting is bounded by the parser).
+  if (Array.isArray(value.items)) {
+    const items = value.items;
+    items.forEach((item, i) => { classify(itemDocument(document, value, i, item), defaultNamespace, set); });
     return;
   }
   if (typeof value.apiVersion !== "string" || typeof value.kind !== "string") return;
@@ -112,7 +166,10 @@ function classify(document: YamlDocument, defaultNamespace: string, set: Manifes
   }
   const info = kindInfo({ apiVersion, kind });
   if (!info) {
-    if (isMeshGroup(group)) diagnostic("error", `${kind} (${apiVersion}) is not modelled by meshgate: it fails closed, since what it does to the mesh cannot be judged`, ["kind"]);
+    if (isMeshGroup(group)) {
+      diagnostic("error", `${kind} (${apiVersion}) is not modelled by meshgate: it fails closed, since what it does to the mesh cannot be judged`, ["kind"]);
+      set.unmodelled.push({ line: document.lineOf(["kind"]), apiVersion, kind });
+    }
     return;
   }
 

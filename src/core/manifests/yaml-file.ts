@@ -16,9 +16,18 @@ export interface YamlDocument {
   lineOf(path: NodePath): number;
 }
 
+/** The text of a document the parser refused, so that what it would have applied can still be told. */
+export interface RejectedText {
+  /** Line (1-based) where the refused text starts. */
+  line: number;
+  text: string;
+}
+
 export interface YamlFile {
   documents: YamlDocument[];
   diagnostics: Diagnostic[];
+  /** Documents (or the whole file) that could not be read: syntax errors, binary, too deep. */
+  rejected: RejectedText[];
 }
 
 // C0 controls other than tab, LF and CR, DEL, and U+FFFD (what a decoder leaves for invalid
@@ -41,6 +50,7 @@ export function parseYamlFile(file: string, text: string): YamlFile {
     for (let i = 0; i < bad.index; i++) if (text.charCodeAt(i) === 10) line++;
     return {
       documents: [],
+      rejected: [{ line: 1, text }],
       diagnostics: [{ file, line, severity: "error", message: `not a text file: byte 0x${(bad[0].codePointAt(0) ?? 0).toString(16).padStart(2, "0")} is not valid in YAML (binary or not UTF-8); exclude it with manifests.exclude if it is not a manifest` }],
     };
   }
@@ -51,12 +61,16 @@ export function parseYamlFile(file: string, text: string): YamlFile {
     docs = parseAllDocuments(text, { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, merge: true }) as Document.Parsed[];
   } catch (error) {
     // The parser reports problems in doc.errors; this is only for its own failures.
-    return { documents: [], diagnostics: [{ file, line: 1, severity: "error", message: `YAML could not be parsed: ${String(error)}` }] };
+    return { documents: [], rejected: [{ line: 1, text }], diagnostics: [{ file, line: 1, severity: "error", message: `YAML could not be parsed: ${String(error)}` }] };
   }
   if (!Array.isArray(docs)) docs = [docs];
 
   const documents: YamlDocument[] = [];
   const diagnostics: Diagnostic[] = [];
+  const rejected: RejectedText[] = [];
+  const reject = (doc: Document.Parsed): void => {
+    rejected.push({ line: lineAt(doc.range[0]), text: text.slice(doc.range[0], doc.range[2]) });
+  };
   docs.forEach((doc, index) => {
     for (const error of doc.errors) {
       diagnostics.push({ file, line: lineAt(error.pos[0]), severity: "error", message: `YAML syntax error: ${firstLine(error.message)}` });
@@ -64,18 +78,23 @@ export function parseYamlFile(file: string, text: string): YamlFile {
     for (const warning of doc.warnings) {
       diagnostics.push({ file, line: lineAt(warning.pos[0]), severity: "warning", message: `YAML: ${firstLine(warning.message)}` });
     }
-    if (doc.errors.length > 0) return;
+    if (doc.errors.length > 0) {
+      reject(doc);
+      return;
+    }
     let value: JsonValue | undefined;
     try {
       value = doc.toJS({ maxAliasCount: 100 }) as JsonValue | undefined;
     } catch (error) {
       // e.g. an alias bomb: the document is refused, the file's other documents still count.
       diagnostics.push({ file, line: lineAt(doc.range[0]), severity: "error", message: `YAML document could not be read: ${firstLine(String(error))}` });
+      reject(doc);
       return;
     }
     const shape = shapeProblem(value);
     if (shape) {
       diagnostics.push({ file, line: lineAt(doc.range[0]), severity: "error", message: `YAML document could not be read: ${shape}` });
+      reject(doc);
       return;
     }
     const contentsStart = isNode(doc.contents) ? doc.contents.range[0] : doc.range[0];
@@ -108,7 +127,7 @@ export function parseYamlFile(file: string, text: string): YamlFile {
       },
     });
   });
-  return { documents, diagnostics };
+  return { documents, diagnostics, rejected };
 }
 
 /** Deeper than any Kubernetes object; past it, later stages would recurse without bound. */

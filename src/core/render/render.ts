@@ -3,7 +3,7 @@ import { isMeshGroup, kindInfo, splitApiVersion, type KindInfo } from "../kinds.
 import { readManifestFile, type ApplicationManifest, type ComponentSpec, type RawManifest } from "../manifests/read-manifests.js";
 import type { NodePath } from "../manifests/yaml-file.js";
 import { compileSchema, type SchemaCheck } from "../schema-check.js";
-import type { Diagnostic, DiagnosticSeverity, KubeObject, RenderResult, Resource, SourceRef } from "../types.js";
+import type { Diagnostic, DiagnosticSeverity, KubeObject, RenderResult, Resource, SourceRef, UnreadDocument } from "../types.js";
 import type { ComponentDefinition } from "./component.js";
 import { assembleComponentMesh, type ComponentMesh } from "./component-mesh.js";
 import { COMPONENTS } from "./components/index.js";
@@ -65,6 +65,8 @@ export interface FileRender {
   /** Its raw documents of the registry's kinds. */
   raw: FileResource[];
   ingressClaims: IngressClaim[];
+  /** Mesh documents in its text that could not be parsed. */
+  unread: UnreadDocument[];
 }
 
 /**
@@ -88,6 +90,7 @@ export function renderManifestFile(params: { file: string; text: string; config:
     rendered: rendered.map(checkResource),
     raw: manifests.raw.map((raw) => checkResource(fromRaw(raw))),
     ingressClaims,
+    unread: manifests.unread,
   };
 }
 
@@ -131,7 +134,8 @@ export function combineFileRenders(files: readonly FileRender[]): RenderResult {
     // Invalid documents stay in the set: rules must still see what they would have done.
     resources.push(entry.resource);
   }
-  return { resources: sortResources(resources), diagnostics: sortDiagnostics(diagnostics) };
+  const unread = files.flatMap((f) => f.unread);
+  return { resources: sortResources(resources), diagnostics: sortDiagnostics(diagnostics), ...(unread.length > 0 ? { unread } : {}) };
 }
 
 function fromRaw(raw: RawManifest): Rendered {
