@@ -1,5 +1,6 @@
 import { execFile, spawn } from "node:child_process";
 import { promisify } from "node:util";
+import { followLinks } from "../core/manifests/follow-links.js";
 import type { Diagnostic } from "../core/types.js";
 import { UsageError } from "./io.js";
 import { MAX_FILE_BYTES, type ReadSnapshot } from "./read-snapshot.js";
@@ -49,6 +50,8 @@ interface TreeEntry {
   path: string;
   sha: string;
   size: number;
+  /** A symbolic link: its blob is the target path. */
+  link: boolean;
 }
 
 /** `git ls-tree -r -z -l` lines: `<mode> SP <type> SP <sha> SP+ <size> TAB <path>`. */
@@ -58,9 +61,9 @@ function parseTree(listing: string): TreeEntry[] {
     const tab = record.indexOf("\t");
     if (tab < 0) continue;
     const [mode, type, sha, size] = record.slice(0, tab).split(/ +/);
-    // Symbolic links and submodules are not files of this revision.
-    if (type !== "blob" || mode === "120000" || sha === undefined) continue;
-    entries.push({ path: record.slice(tab + 1), sha, size: Number(size) });
+    // Submodules are other repositories, not files of this revision.
+    if (type !== "blob" || sha === undefined) continue;
+    entries.push({ path: record.slice(tab + 1), sha, size: Number(size), link: mode === "120000" });
   }
   return entries;
 }
@@ -134,7 +137,23 @@ export async function gitSnapshot(params: { cwd: string; commit: string; wanted:
     throw new UsageError(`cannot list the files of ${commit}: ${(error as Error).message}`);
   }
   const diagnostics: Diagnostic[] = [];
-  const entries = parseTree(listing)
+  const tree = parseTree(listing);
+  const regular = tree.filter((e) => !e.link);
+  // Symbolic links are followed inside the revision (their blobs are their targets), as kubectl follows them.
+  const linkEntries = tree.filter((e) => e.link);
+  const targets = await readBlobs(cwd, [...new Set(linkEntries.map((e) => e.sha))]);
+  const followed = followLinks({
+    files: regular.map((e) => e.path),
+    links: new Map(linkEntries.map((e) => [e.path, targets.get(e.sha)?.toString("utf8") ?? "/"])),
+    isRead: wanted,
+  });
+  diagnostics.push(...followed.diagnostics);
+  const byPath = new Map(regular.map((e) => [e.path, e]));
+  const aliased = [...followed.aliases].flatMap(([path, real]) => {
+    const entry = byPath.get(real);
+    return entry ? [{ ...entry, path }] : [];
+  });
+  const entries = [...regular, ...aliased]
     .filter((e) => wanted(e.path))
     .filter((e) => {
       if (e.size <= MAX_FILE_BYTES) return true;

@@ -1,7 +1,7 @@
 import { stat } from "node:fs/promises";
 import { relative, resolve } from "node:path";
 import { CONFIG_PATH, loadConfig, type Config } from "../core/config/config.js";
-import { manifestMatcher } from "../core/manifests/read-manifests.js";
+import { isScopeCandidate, manifestMatcher } from "../core/manifests/read-manifests.js";
 import { CODEOWNERS_PATHS } from "../core/owners/find-codeowners.js";
 import type { Diagnostic, Snapshot } from "../core/types.js";
 import { gitSnapshot, mergeBase, repositoryRoot, resolveCommit, treeFingerprints } from "./git-snapshot.js";
@@ -71,7 +71,9 @@ export async function readChange(params: { cwd: string; base: string; head: stri
   const policyFiles = new Map(policy.snapshot.files);
   const configText = policyFiles.get(CONFIG_PATH);
   const { config, diagnostics: configDiagnostics } = loadConfig(configText);
-  const isManifest = manifestMatcher(config.manifests);
+  const isSelected = manifestMatcher(config.manifests);
+  // The files the config leaves out are read too, only to tell their mesh documents (SCOPE-001).
+  const isManifest = (path: string): boolean => isSelected(path) || isScopeCandidate(path);
 
   // 2. The manifests of both sides: for two revisions, the base is their merge base.
   const baseCommit = base.type === "revision" && head.type === "revision" ? await mergeBase(cwd, base.commit, head.commit) : undefined;

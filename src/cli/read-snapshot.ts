@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, readFile, readlink, stat } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
-import { isNeverRead } from "../core/manifests/read-manifests.js";
+import { followLinks } from "../core/manifests/follow-links.js";
+import { isNeverRead, isScopeCandidate } from "../core/manifests/read-manifests.js";
 import type { Diagnostic, Snapshot } from "../core/types.js";
 import { UsageError } from "./io.js";
 
@@ -9,11 +10,34 @@ import { UsageError } from "./io.js";
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
 /** The regular files of a directory tree as POSIX paths relative to `root`, skipped directories left out. */
 async function treeFiles(root: string): Promise<string[]> {
+  return (await walkTree(root)).files;
+}
+
+interface Tree {
+  files: string[];
+  /** Symbolic links by path, with their target as written. */
+  links: Map<string, string>;
+  /** Directories with nothing in them. */
+  empty: string[];
+}
+
+/** A directory tree as git would list it: regular files, symbolic links (not followed here), and the empty directories git cannot hold. */
+async function walkTree(root: string): Promise<Tree> {
   const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => relative(root, join(entry.parentPath, entry.name)).split(sep).join("/"))
-    .filter((path) => !isNeverRead(path));
+  const posix = (path: string): string => relative(root, path).split(sep).join("/");
+  const files: string[] = [];
+  const links = new Map<string, string>();
+  const directories = new Set<string>();
+  const parents = new Set<string>();
+  for (const entry of entries) {
+    const path = posix(join(entry.parentPath, entry.name));
+    if (isNeverRead(path)) continue;
+    parents.add(posix(entry.parentPath));
+    if (entry.isFile()) files.push(path);
+    else if (entry.isDirectory()) directories.add(path);
+    else if (entry.isSymbolicLink()) links.set(path, await readlink(join(entry.parentPath, entry.name)).catch(() => "/"));
+  }
+  return { files, links, empty: [...directories].filter((d) => !parents.has(d)).sort() };
 }
 
 export interface ReadSnapshot {
@@ -47,9 +71,18 @@ export async function readDirectorySnapshot(root: string, wanted: (path: string)
   const files = new Map<string, string>();
   const diagnostics: Diagnostic[] = [];
   const decoder = new TextDecoder("utf-8", { fatal: false });
-  for (const path of await treeFiles(root)) {
+  const tree = await walkTree(root);
+  // Symbolic links inside the tree are followed, as kubectl follows them; ones that leave it are said.
+  const followed = followLinks({ files: tree.files, links: tree.links, isRead: wanted });
+  diagnostics.push(...followed.diagnostics);
+  for (const directory of tree.empty) diagnostics.push({ file: directory, line: 1, severity: "notice", message: "empty directory: nothing to read" });
+  if (![...tree.files, ...followed.aliases.keys()].some(isScopeCandidate)) {
+    diagnostics.push({ file: ".", line: 1, severity: "notice", message: "no .yaml, .yml or .json file here: there are no manifests to read" });
+  }
+  const paths = [...tree.files.map((path) => [path, path] as const), ...followed.aliases];
+  for (const [path, real] of paths) {
     if (!wanted(path)) continue;
-    const absolute = join(root, path);
+    const absolute = join(root, real);
     const size = (await stat(absolute)).size;
     if (size > MAX_FILE_BYTES) {
       diagnostics.push({ file: path, line: 1, severity: "error", message: `file is ${size} bytes, over meshgate's limit of ${MAX_FILE_BYTES}: not read` });

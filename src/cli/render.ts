@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
 import { CONFIG_PATH, loadConfig } from "../core/config/config.js";
-import { manifestMatcher } from "../core/manifests/read-manifests.js";
+import { isScopeCandidate, manifestMatcher } from "../core/manifests/read-manifests.js";
 import { renderSnapshot } from "../core/render/render-snapshot.js";
 import { renderJson, renderYaml } from "../report/render-output.js";
 import { formatDiagnostics, hasErrors } from "./diagnostics.js";
@@ -25,7 +25,9 @@ export async function runRender(args: string[], io: CliIO): Promise<number> {
   const root = resolve(io.cwd, dir);
 
   const { config, diagnostics: configDiagnostics } = loadConfig(await readOptionalFile(root, CONFIG_PATH));
-  const { snapshot, diagnostics: readDiagnostics } = await readDirectorySnapshot(root, manifestMatcher(config.manifests));
+  const isManifest = manifestMatcher(config.manifests);
+  // The files the config leaves out are read too, only to tell their mesh documents (SCOPE-001).
+  const { snapshot, diagnostics: readDiagnostics } = await readDirectorySnapshot(root, (path) => isManifest(path) || isScopeCandidate(path));
   const result = renderSnapshot(snapshot, config);
   const diagnostics = [...configDiagnostics, ...readDiagnostics, ...result.diagnostics];
 

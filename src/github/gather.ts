@@ -1,8 +1,9 @@
 import { CONFIG_PATH, loadConfig, type Config } from "../core/config/config.js";
 import type { EvaluationInputs } from "../core/evaluate.js";
-import { manifestMatcher } from "../core/manifests/read-manifests.js";
+import { followLinks } from "../core/manifests/follow-links.js";
+import { isNeverRead, isScopeCandidate, manifestMatcher } from "../core/manifests/read-manifests.js";
 import type { Catalog } from "../core/rules/catalog.js";
-import type { Snapshot } from "../core/types.js";
+import type { Diagnostic, Snapshot } from "../core/types.js";
 import type { BlobCache } from "./blob-cache.js";
 import { gatherBlobs } from "./gather-blobs.js";
 import { gatherMergeBase } from "./gather-merge-base.js";
@@ -54,11 +55,12 @@ export async function gatherInputs(params: { octokit: GitHubClient; target: Eval
     : Promise.resolve(undefined);
   // Every read is awaited, the failed ones too, so nothing is left in flight when this throws.
   // The tip's tree counts only as the merge base's: a lost wager's failure is no one's.
-  const [policyRead, { changedFiles }, { base, head, headConfig }, reviewRead] = await gatherSettled([policy, change, snapshots, review, mergeBase, baseTree, headTree, tipTree.catch(() => undefined)]);
+  const [policyRead, { changedFiles }, { base, head, headConfig, headDiagnostics }, reviewRead] = await gatherSettled([policy, change, snapshots, review, mergeBase, baseTree, headTree, tipTree.catch(() => undefined)]);
 
   return {
     base,
     head,
+    ...(headDiagnostics.length > 0 ? { readDiagnostics: headDiagnostics } : {}),
     policy: policyRead,
     ...(headConfig !== undefined ? { headConfig } : {}),
     changedFiles,
@@ -72,9 +74,15 @@ interface Change {
   policy: Policy;
   approvals: Config["approvals"];
   changedFiles: string[];
-  /** The manifest files of each side, selected by the base tip's config. */
+  /**
+   * The manifest files of each side, selected by the base tip's config, and the other files
+   * kubectl would apply (read for SCOPE-001 only).
+   */
   baseManifests: TreeEntry[];
   headManifests: TreeEntry[];
+  /** Each side's symbolic links, followed inside the revision, and all its regular paths. */
+  base: SideTree;
+  head: SideTree;
   /** The head's config file, when the change edits it (validated, never applied). */
   headConfigEntry?: TreeEntry;
 }
@@ -82,9 +90,15 @@ interface Change {
 function changeOf(policy: Policy, before: readonly TreeEntry[], after: readonly TreeEntry[]): Change {
   // An invalid config still selects manifests (with defaults) so the rest is reported; the core fails the check on it.
   const { config } = loadConfig(policy.config);
-  const isManifest = manifestMatcher(config.manifests);
+  const isSelected = manifestMatcher(config.manifests);
+  const isManifest = (path: string): boolean => isSelected(path) || isScopeCandidate(path);
   const manifests = (tree: readonly TreeEntry[]): TreeEntry[] =>
     tree.filter((entry) => isRegularFile(entry) && isManifest(entry.path));
+  const side = (tree: readonly TreeEntry[]): SideTree => ({
+    regular: tree.filter(isRegularFile),
+    links: tree.filter((entry) => entry.type === "blob" && !isRegularFile(entry) && !isNeverRead(entry.path)),
+    isManifest,
+  });
   const changedFiles = changedPaths(before, after);
   const headConfigEntry = changedFiles.includes(CONFIG_PATH) ? after.find((entry) => entry.path === CONFIG_PATH && isRegularFile(entry)) : undefined;
   return {
@@ -93,17 +107,46 @@ function changeOf(policy: Policy, before: readonly TreeEntry[], after: readonly 
     changedFiles,
     baseManifests: manifests(before),
     headManifests: manifests(after),
+    base: side(before),
+    head: side(after),
     ...(headConfigEntry ? { headConfigEntry } : {}),
   };
 }
 
-async function readSnapshots(params: { octokit: GitHubClient; target: EvaluationTarget; cache: BlobCache; change: Change }): Promise<{ base: Snapshot; head: Snapshot; headConfig?: string }> {
+interface SideTree {
+  regular: TreeEntry[];
+  links: TreeEntry[];
+  isManifest: (path: string) => boolean;
+}
+
+async function readSnapshots(params: { octokit: GitHubClient; target: EvaluationTarget; cache: BlobCache; change: Change }): Promise<{ base: Snapshot; head: Snapshot; headConfig?: string; headDiagnostics: Diagnostic[] }> {
   const { octokit, target, cache, change } = params;
-  const entries = [...change.baseManifests, ...change.headManifests, ...(change.headConfigEntry ? [change.headConfigEntry] : [])];
-  const texts = await gatherBlobs({ octokit, repo: target.repo, cache, blobs: entries.map(({ sha, size }) => (size !== undefined ? { sha, size } : { sha })) });
+  const request = (entries: readonly TreeEntry[]): { sha: string; size?: number }[] => entries.map(({ sha, size }) => (size !== undefined ? { sha, size } : { sha }));
+  // Links' blobs are their targets: read in the same queries as the manifests, so no round trip is added.
+  const entries = [...change.baseManifests, ...change.headManifests, ...change.base.links, ...change.head.links, ...(change.headConfigEntry ? [change.headConfigEntry] : [])];
+  const texts = await gatherBlobs({ octokit, repo: target.repo, cache, blobs: request(entries) });
+  const linked = (side: SideTree): { entries: TreeEntry[]; diagnostics: Diagnostic[] } => {
+    if (side.links.length === 0) return { entries: [], diagnostics: [] };
+    const followed = followLinks({ files: side.regular.map((e) => e.path), links: new Map(side.links.map((e) => [e.path, texts.get(e.sha) ?? "/"])), isRead: side.isManifest });
+    const byPath = new Map(side.regular.map((e) => [e.path, e]));
+    const aliased = [...followed.aliases].flatMap(([path, real]) => {
+      const entry = byPath.get(real);
+      return entry ? [{ ...entry, path }] : [];
+    });
+    return { entries: aliased, diagnostics: followed.diagnostics };
+  };
+  const [baseLinked, headLinked] = [linked(change.base), linked(change.head)];
+  // A link's target that is not a manifest by its own name is read only now: rare, and one query more.
+  const missing = [...baseLinked.entries, ...headLinked.entries].filter((e) => !texts.has(e.sha));
+  if (missing.length > 0) for (const [sha, text] of await gatherBlobs({ octokit, repo: target.repo, cache, blobs: request(missing) })) texts.set(sha, text);
   const snapshotOf = (manifests: readonly TreeEntry[]): Snapshot => ({
     files: new Map([...manifests].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)).map((entry) => [entry.path, texts.get(entry.sha) ?? ""])),
   });
   const headConfig = change.headConfigEntry ? texts.get(change.headConfigEntry.sha) : undefined;
-  return { base: snapshotOf(change.baseManifests), head: snapshotOf(change.headManifests), ...(headConfig !== undefined ? { headConfig } : {}) };
+  return {
+    base: snapshotOf([...change.baseManifests, ...baseLinked.entries]),
+    head: snapshotOf([...change.headManifests, ...headLinked.entries]),
+    ...(headConfig !== undefined ? { headConfig } : {}),
+    headDiagnostics: headLinked.diagnostics,
+  };
 }

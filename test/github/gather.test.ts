@@ -50,10 +50,10 @@ function mergeBaseFiles(): Record<string, string | { text?: string; bytes?: Buff
     "apps/catalog.yaml": example("apps/catalog.yaml"),
     "apps/checkout.yaml": example("apps/checkout.yaml"),
     "apps/storefront.yaml": STOREFRONT,
-    // A link that looks like a manifest: its blob is the target's name, not a manifest.
+    // A link to a manifest read at its own path: followed, and not read twice.
     "apps/current.yaml": { text: "storefront.yaml", mode: "120000" },
     "mesh/mesh-defaults.yaml": example("mesh/mesh-defaults.yaml"),
-    // Excluded by the config, and vendored: neither is read.
+    // Excluded by the config (read only to tell its mesh documents, SCOPE-001), and vendored (never read).
     "charts/shop/values.yaml": "replicas: 3\n",
     "node_modules/istio-crds/crds.yaml": "kind: CustomResourceDefinition\n",
     "docs/logo.png": { bytes: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x01]) },
@@ -124,12 +124,15 @@ describe("gatherInputs for a pull request", () => {
     const inputs = await gatherInputs({ octokit, target: s.target, cache, catalog, now: NOW });
     s.repo.mock.done();
 
-    // Manifests under the base tip's globs, by path (dot-directories included, as kubectl reads them); the link, the chart and node_modules are not read.
+    // Manifests under the base tip's globs, by path (dot-directories included, as kubectl reads
+    // them), and the excluded chart's YAML (for SCOPE-001); the link's target is read at its own
+    // path only; node_modules is never read.
     expect(Object.fromEntries(inputs.base.files)).toEqual({
       ".github/meshgate.yml": CONFIG_AT_MERGE_BASE,
       "apps/catalog.yaml": example("apps/catalog.yaml"),
       "apps/checkout.yaml": example("apps/checkout.yaml"),
       "apps/storefront.yaml": STOREFRONT,
+      "charts/shop/values.yaml": "replicas: 3\n",
       "mesh/mesh-defaults.yaml": example("mesh/mesh-defaults.yaml"),
     });
     expect(Object.fromEntries(inputs.head.files)).toEqual({
@@ -137,8 +140,10 @@ describe("gatherInputs for a pull request", () => {
       "apps/catalog/app.yaml": example("apps/catalog.yaml"),
       "apps/checkout.yaml": example("apps/checkout.yaml"),
       "apps/storefront.yaml": STOREFRONT_AT_HEAD,
+      "charts/shop/values.yaml": "replicas: 3\n",
       "mesh/mesh-defaults.yaml": example("mesh/mesh-defaults.yaml"),
     });
+    expect(inputs.readDiagnostics).toEqual([{ file: "apps/current.yaml", line: 1, severity: "notice", message: "symbolic link to apps/storefront.yaml, which is read at its own path" }]);
     // Against the merge base, not the base tip: main's own edits (runbook, CODEOWNERS) are not the PR's.
     expect(inputs.changedFiles).toEqual([".github/meshgate.yml", "apps/catalog.yaml", "apps/catalog/app.yaml", "apps/storefront.yaml", "src/server.ts"]);
     // Policy from the base tip, never from the head or the merge base; the head's edit only to validate.
@@ -178,9 +183,10 @@ describe("gatherInputs for a pull request", () => {
       teams: { "acme/platform": ["pia"], "acme/security": ["sam", "sven"], "acme/shop": ["dora", "maria"] },
     });
 
-    // Seven distinct blobs (the moved catalog is the same blob, fetched once; the merge base's
-    // .github/meshgate.yml is a YAML file under the default globs too): one query.
-    expect(cache.size).toBe(7);
+    // Nine distinct blobs (the moved catalog is the same blob, fetched once; the merge base's
+    // .github/meshgate.yml is a YAML file under the default globs too; the excluded chart's
+    // values.yaml, and the link's blob, its target): still one query.
+    expect(cache.size).toBe(9);
     expect(log.calls.map((c) => `${c.depth} ${c.route}`).sort()).toEqual([
       `1 GET /repos/acme/shop/compare/${s.baseTip}...${s.head}`,
       `1 GET /repos/acme/shop/git/trees/${s.head}`,
@@ -463,6 +469,34 @@ describe("gatherInputs on blobs it cannot read as text", () => {
     const errors = evaluate(inputs).diagnostics.head.filter((d) => d.severity === "error").map((d) => `${d.file}:${d.line}`);
     expect(errors).toEqual(expect.arrayContaining(["apps/logo.yaml:1", "apps/huge.yaml:1"]));
     expect(evaluate(inputs).conclusion).toBe("failure");
+  });
+});
+
+describe("gatherInputs with symbolic links (git mode 120000: the blob is the target)", () => {
+  it("reads a link's target at the link's path, refuses a link out of the repository, and the evaluation fails on it", async () => {
+    const repo = new FakeRepository("acme", "shop");
+    const files = { "apps/storefront.yaml": STOREFRONT, "shared/policy.txt": "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: allow-all, namespace: shop }\nspec: { action: ALLOW, rules: [{}] }\n" };
+    const base = repo.commit("base", files);
+    const head = repo.commit("head", {
+      ...files,
+      "apps/policy.yaml": { text: "../shared/policy.txt", mode: "120000" },
+      "apps/escape.yaml": { text: "../../../etc/istio/mesh.yaml", mode: "120000" },
+    });
+    repo.mockCompare(base, head, base);
+    repo.mockPolicy();
+    repo.mockTree(base);
+    repo.mockTree(head);
+    // The links' blobs come with the manifests; the target, no manifest by its name, one query later.
+    repo.mockBlobQueries(2);
+
+    const inputs = await gatherInputs({ octokit: testClient(), target: { repo: { owner: "acme", repo: "shop" }, headSha: head, baseSha: base }, cache: new BlobCache(), catalog, now: NOW });
+    repo.mock.done();
+    expect([...inputs.head.files.keys()]).toEqual(["apps/policy.yaml", "apps/storefront.yaml"]);
+    expect(inputs.head.files.get("apps/policy.yaml")).toBe(files["shared/policy.txt"]);
+    expect(inputs.readDiagnostics?.map((d) => `${d.file}:${d.line} ${d.severity}`)).toEqual(["apps/escape.yaml:1 error", "apps/policy.yaml:1 notice"]);
+    const verdict = evaluate(inputs);
+    expect(verdict.conclusion).toBe("failure");
+    expect(verdict.changes.changes.map((c) => `${c.change} ${c.kind} ${c.namespace}/${c.name}`)).toEqual(["added AuthorizationPolicy shop/allow-all"]);
   });
 });
 
