@@ -31,7 +31,9 @@ export function diffText(changeSet: ChangeSet): string {
   }
   lines.push("Resources:");
   for (const c of changes) {
-    lines.push(`  ${MARK[c.change]} ${c.kind} ${c.namespace}/${c.name}`);
+    // Where the object comes from (the head's, or the base's for a removal): a reviewer opens that line.
+    const source = (c.after ?? c.before)?.source;
+    lines.push(`  ${MARK[c.change]} ${c.kind} ${c.namespace}/${c.name}${source ? ` — ${source.file}:${source.line}` : ""}`);
     if (c.change !== "modified") continue;
     for (const field of c.fields) lines.push(`      ${field.path}: ${show(field.before)} → ${show(field.after)}`);
   }

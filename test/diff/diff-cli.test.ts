@@ -113,10 +113,10 @@ describe("meshgate diff (directories)", () => {
         low    timeout on route \`default\`: 5s → 10s — VirtualService shop/frontend, apps/shop/app.yaml:27 (http-resilience trait)
 
       Resources:
-        ~ PeerAuthentication shop/frontend
+        ~ PeerAuthentication shop/frontend — apps/shop/app.yaml:17
             /spec/mtls/mode: "STRICT" → "PERMISSIVE"
             /spec/portLevelMtls: (absent) → {"9090":{"mode":"DISABLE"}}
-        ~ VirtualService shop/frontend
+        ~ VirtualService shop/frontend — apps/shop/app.yaml:22
             /spec/http/[name=default]/route/[destination.subset=stable]/weight: 90 → 50
             /spec/http/[name=default]/route/[destination.subset=canary]/weight: 10 → 50
             /spec/http/[name=default]/timeout: "5s" → "10s"

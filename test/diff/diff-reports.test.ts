@@ -53,9 +53,10 @@ describe("diff reports", () => {
       "  medium new egress host api.github.com (ports 443/TLS) — ServiceEntry shop/github, service-entries.yaml:13",
       "  medium new egress host files.stripe.com (ports 443/TLS) — ServiceEntry shop/stripe, service-entries.yaml:1",
       "  low    egress host partner.example.net removed — ServiceEntry shop/old-partner, was at service-entries.yaml:13",
-      "  + ServiceEntry shop/github",
-      "  - ServiceEntry shop/old-partner",
-      "  ~ ServiceEntry shop/stripe",
+      // Each with the line it comes from: the head's, or the base's for a removal.
+      "  + ServiceEntry shop/github — service-entries.yaml:13",
+      "  - ServiceEntry shop/old-partner — service-entries.yaml:13",
+      "  ~ ServiceEntry shop/stripe — service-entries.yaml:1",
     ]);
     const long = diffText({ changes: [change("p", "", "m")].map((c) => ({ ...c, fields: [{ path: "/spec", pointer: "/spec", before: null, after: "x".repeat(500) }] })) });
     expect(long).toContain(`/spec: (absent) → "${"x".repeat(118)}…`);
