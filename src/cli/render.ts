@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { CONFIG_PATH, loadConfig } from "../core/config/config.js";
 import { isScopeCandidate, manifestMatcher } from "../core/manifests/read-manifests.js";
@@ -23,6 +24,10 @@ export async function runRender(args: string[], io: CliIO): Promise<number> {
   if (format !== "yaml" && format !== "json") throw new UsageError(`--format must be yaml or json, not ${format}`);
   const dir = positionals[0] ?? ".";
   const root = resolve(io.cwd, dir);
+  // kubectl takes a file too; meshgate reads a repository's tree, with its config, so it says so.
+  const info = await stat(root).catch(() => undefined);
+  if (info === undefined) throw new UsageError(`cannot read ${dir}: no such directory`);
+  if (!info.isDirectory()) throw new UsageError(`render takes a directory, and ${dir} is a file: give the directory that holds it (and its .github/meshgate.yml)`);
 
   const { config, diagnostics: configDiagnostics } = loadConfig(await readOptionalFile(root, CONFIG_PATH));
   const isManifest = manifestMatcher(config.manifests);

@@ -4,6 +4,13 @@ import { appWithTraits } from "../support/render.js";
 import { runCli, tempTree } from "../support/cli.js";
 
 describe("meshgate render", () => {
+  it("says it takes a directory when given a file, and exits 2", async () => {
+    const root = tempTree({ "apps/shop.yaml": appWithTraits("- type: mtls") });
+    const run = await runCli(["render", "apps/shop.yaml"], root);
+    expect(run).toEqual({ code: 2, stdout: "", stderr: expect.stringContaining("render takes a directory, and apps/shop.yaml is a file") as string });
+    expect((await runCli(["render", "no-such-dir"], root)).code).toBe(2);
+  });
+
   it("prints multi-document YAML without provenance, and exits 0", async () => {
     const root = tempTree({ "apps/shop.yaml": appWithTraits("- type: mtls") });
     const run = await runCli(["render", root]);
