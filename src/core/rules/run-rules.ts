@@ -1,5 +1,5 @@
 import type { Config, Severity } from "../config/config.js";
-import { identityOf } from "../render/identity.js";
+import { identityOf, scopeLabel } from "../render/identity.js";
 import type { Rule, RuleInput } from "./rule.js";
 import { sourceOf } from "./source-of.js";
 import { TEMPLATES } from "./templates/index.js";
@@ -30,7 +30,7 @@ export function runRules(params: { rules: readonly Rule[]; input: RuleInput; ove
     const template = rule.check ? TEMPLATES.get(rule.check.template) : undefined;
     if (!template) continue;
     for (const draft of template.check(input, rule.check?.params ?? {})) {
-      const identity = draft.resource ? identityOf(draft.resource.object) : "";
+      const identity = draft.resource ? identityOf(draft.resource.object, draft.resource) : "";
       const fingerprint = `${rule.id}|${identity}|${draft.key}`;
       if (seen.has(fingerprint)) continue;
       seen.add(fingerprint);
@@ -41,7 +41,8 @@ export function runRules(params: { rules: readonly Rule[]; input: RuleInput; ove
         title: rule.title,
         controls: rule.controls,
         severity: override?.severity ?? rule.severity,
-        message: fillMessage(rule.message, draft.values),
+        // A finding of one environment or workflow step says which: the same object elsewhere may be fine.
+        message: `${fillMessage(rule.message, draft.values)}${draft.resource ? scopeLabel(draft.resource) : ""}`,
         fingerprint,
         ...(object ? { resource: { kind: object.kind, namespace: object.metadata.namespace ?? "", name: object.metadata.name, identity } } : {}),
         file: location.file,
