@@ -7,7 +7,11 @@ import type { Resource } from "../types.js";
  * "production only", so a reviewer sees that an override policy, not the component, moved.
  */
 export function environmentsOnly(params: { base: readonly Resource[]; head: readonly Resource[]; changed: readonly Resource[] }): Map<Resource, string> {
-  const unscoped = (r: Resource): string => `${r.source.file}|${r.source.app ?? ""}|${identityOf(r.object, r.step ? { step: r.step } : {})}`;
+  // Without the namespace: a topology policy moves each environment to its own namespace.
+  const unscoped = (r: Resource): string => {
+    const { apiVersion, kind, metadata } = r.object;
+    return `${r.source.file}|${r.source.app ?? ""}|${identityOf({ apiVersion, kind, metadata: { name: metadata.name } }, r.step ? { step: r.step } : {})}`;
+  };
   const present = new Map<string, Set<string>>();
   for (const r of [...params.base, ...params.head]) {
     if (r.environment === undefined) continue;
