@@ -42,7 +42,7 @@ export function runRules(params: { rules: readonly Rule[]; input: RuleInput; ove
         controls: rule.controls,
         severity: override?.severity ?? rule.severity,
         // A finding of one environment or workflow step says which: the same object elsewhere may be fine.
-        message: `${fillMessage(rule.message, draft.values)}${draft.resource ? scopeLabel(draft.resource) : ""}`,
+        message: scoped(fillMessage(rule.message, draft.values), draft.resource ? scopeLabel(draft.resource) : ""),
         fingerprint,
         ...(object ? { resource: { kind: object.kind, namespace: object.metadata.namespace ?? "", name: object.metadata.name, identity } } : {}),
         file: location.file,
@@ -56,4 +56,10 @@ export function runRules(params: { rules: readonly Rule[]; input: RuleInput; ove
 /** `{name}` placeholders from the values; an unknown placeholder stays visible rather than vanishing. */
 export function fillMessage(message: string, values: Record<string, string | number>): string {
   return message.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
+
+/** `…plaintext connections.` + ` in production` → `…plaintext connections in production.` */
+function scoped(message: string, label: string): string {
+  if (label === "") return message;
+  return message.endsWith(".") ? `${message.slice(0, -1)}${label}.` : `${message}${label}`;
 }
