@@ -88,6 +88,11 @@ describe("KubeVela's built-in traits, as their definitions render them", () => {
     expect(result.diagnostics.map((d) => d.message)).toEqual(["traits known to have no mesh effect, not rendered: scaler (2 uses)"]);
   });
 
+  it("a securitycontext trait running as the proxy's UID 1337 fails closed", () => {
+    const result = renderFiles({ "app.yaml": app(web("- type: securitycontext\n  properties: { runAsUser: 1337 }")) });
+    expect(result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([expect.stringContaining("runs a container as UID 1337")]);
+  });
+
   it("an annotations trait setting sidecar.istio.io/inject fails closed", () => {
     const result = renderFiles({ "app.yaml": app(web(`- type: annotations\n  properties:\n    "sidecar.istio.io/inject": "false"`)) });
     expect(result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([expect.stringContaining("sets `sidecar.istio.io/…` on the workload")]);

@@ -25,10 +25,13 @@ function meshSetting(props: unknown): string | undefined {
   const text = JSON.stringify(props);
   const prefix = MESH_METADATA_PREFIXES.find((p) => text.includes(`"${p}`) || text.includes(`/${p.replaceAll("/", "~1")}`));
   if (prefix !== undefined) return `it sets \`${prefix}…\` on the workload`;
-  return text.includes("hostNetwork") ? "it sets hostNetwork, which takes the pods out of the proxy" : undefined;
+  if (text.includes("hostNetwork")) return "it sets hostNetwork, which takes the pods out of the proxy";
+  // The proxy's own UID: Istio's iptables rules let its traffic leave uncaptured.
+  return /"runAsUser":\s*"?1337\b/.test(text) ? "it runs a container as UID 1337, the proxy's, whose outbound traffic Istio does not capture" : undefined;
 }
 
 export const INERT_TRAITS: TraitDefinition[] = [
-  ...NO_MESH_EFFECT.map((type) => defineTrait<unknown>({ type, schema: { type: "object" }, render: () => undefined, inert: {} })),
+  // Any of them could carry mesh metadata or the proxy's UID (a sidecar's container, a securitycontext).
+  ...NO_MESH_EFFECT.map((type) => defineTrait<unknown>({ type, schema: { type: "object" }, render: () => undefined, inert: { unless: meshSetting } })),
   ...WORKLOAD_PATCHES.map((type) => defineTrait<unknown>({ type, schema: { type: "object" }, render: () => undefined, inert: { unless: meshSetting } })),
 ];
