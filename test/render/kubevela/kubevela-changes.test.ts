@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { FIXTURES, renderSide } from "../../diff/diff-fixture.js";
 import { check } from "../../support/check.js";
@@ -117,5 +118,23 @@ describe("KubeVela pull requests, base and head", () => {
       notes: ["high weakens service-exposure: Service bookinfo/productpage is now type LoadBalancer (was ClusterIP): a cloud load balancer reaches it from outside the cluster, around the ingress gateway, and mesh ingress policies do not apply to that path — Service bookinfo/productpage, app.yaml:14 (expose trait)"],
       failing: ["CHG-002 security-relevant change (Service bookinfo/productpage)"],
     });
+  });
+});
+
+describe("examples/kubevela", () => {
+  const example = (which: "base" | "pr"): Record<string, string> => {
+    const root = fileURLToPath(new URL(`../../../examples/kubevela/${which}`, import.meta.url));
+    return Object.fromEntries(readdirSync(root).map((file) => [file, readFileSync(join(root, file), "utf8")]));
+  };
+
+  it("the pull request fails on the production-only mTLS downgrade and notes the canary step in both environments", () => {
+    const verdict = check({ base: example("base"), head: example("pr") });
+    expect(verdict.conclusion).toBe("failure");
+    expect(verdict.findings.filter((f) => f.blocking).map((f) => `${f.rule} ${f.resource?.namespace ?? ""}/${f.resource?.name ?? ""}`)).toEqual(["MTLS-002 bookinfo/reviews"]);
+    expect(verdict.changes.changes.flatMap((c) => c.notes.map((n) => `${n.environment ?? ""}: ${n.message.split(" — ")[0] ?? ""}`))).toEqual([
+      "production: mTLS for bookinfo/reviews: STRICT → PERMISSIVE (security downgrade)",
+      "production: step rollout-1st-batch: traffic on http route 0: reviews-v1 90% → 50%, reviews-v2 10% → 50%",
+      "staging: step rollout-1st-batch: traffic on http route 0: reviews-v1 90% → 50%, reviews-v2 10% → 50%",
+    ]);
   });
 });
