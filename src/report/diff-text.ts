@@ -1,4 +1,5 @@
 import type { ChangeSet, ChangeType } from "../core/diff/change-set.js";
+import { scopeLabel } from "../core/render/identity.js";
 import type { JsonValue } from "../core/types.js";
 
 const MARK: Record<ChangeType, string> = { added: "+", removed: "-", modified: "~" };
@@ -31,7 +32,7 @@ export function diffText(changeSet: ChangeSet): string {
   }
   lines.push("Resources:");
   for (const c of changes) {
-    lines.push(`  ${MARK[c.change]} ${c.kind} ${c.namespace}/${c.name}`);
+    lines.push(`  ${MARK[c.change]} ${c.kind} ${c.namespace}/${c.name}${scopeLabel(c.after ?? c.before ?? {})}`);
     if (c.change !== "modified") continue;
     for (const field of c.fields) lines.push(`      ${field.path}: ${show(field.before)} → ${show(field.after)}`);
   }

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { FIXTURES, renderSide } from "../../diff/diff-fixture.js";
+import { diffText } from "../../../src/report/diff-text.js";
 import { check } from "../../support/check.js";
 
 const HEAD = "9f1c2d3e4b5a69788796a5b4c3d2e1f0a9b8c7d6";
@@ -135,6 +136,15 @@ describe("examples/kubevela", () => {
       "production: mTLS for bookinfo/reviews: STRICT → PERMISSIVE (security downgrade)",
       "production: step rollout-1st-batch: traffic on http route 0: reviews-v1 90% → 50%, reviews-v2 10% → 50%",
       "staging: step rollout-1st-batch: traffic on http route 0: reviews-v1 90% → 50%, reviews-v2 10% → 50%",
+    ]);
+  });
+
+  it("the diff lists each changed resource with its environment and step", () => {
+    const text = diffText(check({ base: example("base"), head: example("pr") }).changes);
+    expect(text.split("\n").filter((l) => l.startsWith("  ~ "))).toEqual([
+      "  ~ PeerAuthentication bookinfo/reviews in production",
+      "  ~ VirtualService bookinfo/reviews in production (step rollout-1st-batch)",
+      "  ~ VirtualService bookinfo-staging/reviews in staging (step rollout-1st-batch)",
     ]);
   });
 });
