@@ -201,3 +201,33 @@ ${override.replace(/^/gm, "          ").trimEnd()}
     expect(ofKind(result, "Sidecar").map((r) => r.environment)).toEqual(["production"]);
   });
 });
+
+describe("kruise-rollout options", () => {
+  // kubevela/catalog addons/kruise-rollout/definitions/kruise-rollout.cue
+  it("releaseMode batch annotates the Rollout; ingress routing names the Ingress and stable Service; auto pauses no step", () => {
+    const files = app("- type: kruise-rollout\n  properties:\n    auto: true\n    releaseMode: batch\n    canary:\n      steps: [{ replicas: 1, duration: 30 }, { replicas: \"50%\" }]\n      trafficRoutings: [{ service: web-stable, ingressName: web-public }]");
+    expect(objects(files, "Rollout")).toEqual([{
+      apiVersion: "rollouts.kruise.io/v1alpha1",
+      kind: "Rollout",
+      metadata: { name: "web", namespace: "shop", annotations: { "rollouts.kruise.io/rolling-style": "partition" } },
+      spec: {
+        objectRef: { workloadRef: { apiVersion: "apps/v1", kind: "Deployment", name: "web" } },
+        strategy: { canary: {
+          steps: [{ replicas: 1, pause: { duration: 0 } }, { replicas: "50%", pause: { duration: 0 } }],
+          trafficRoutings: [{ service: "web-stable", gracePeriodSeconds: 5, ingress: { name: "web-public" } }],
+        } },
+      },
+    }]);
+  });
+
+  it("stepPartition releases the steps before it without a pause and waits for a person after, whatever their duration", () => {
+    const files = app("- type: kruise-rollout\n  properties:\n    stepPartition: 1\n    canary:\n      steps: [{ weight: 10, duration: 30 }, { weight: 50, duration: 60 }]");
+    const [rollout] = objects(files, "Rollout") as { spec: { strategy: { canary: unknown } } }[];
+    expect(rollout?.spec.strategy.canary).toEqual({ steps: [{ weight: 10, pause: { duration: 0 } }, { weight: 50, pause: {} }] });
+  });
+
+  it("a step with header matches is an error: the definition reads fields it does not declare, and KubeVela fails to render it", () => {
+    const result = renderFiles(app("- type: kruise-rollout\n  properties:\n    canary:\n      steps: [{ weight: 10, matches: [{ headers: [{ Name: x-canary, Value: \"1\" }] }] }]"));
+    expect(result.diagnostics.filter((d) => d.severity === "error").map((d) => d.message)).toEqual([expect.stringContaining("fails to render a step with `matches`")]);
+  });
+});
