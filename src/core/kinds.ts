@@ -2,10 +2,13 @@ import { authorizationNotes } from "./diff/notes/authorization-notes.js";
 import { destinationTlsNotes } from "./diff/notes/destination-tls-notes.js";
 import { egressNotes, sidecarEgressNotes } from "./diff/notes/egress-notes.js";
 import { gatewayBindingNotes, gatewayNotes } from "./diff/notes/gateway-notes.js";
+import { gatewayRouteNotes } from "./diff/notes/gateway-route-notes.js";
+import { ingressNotes } from "./diff/notes/ingress-notes.js";
 import { jwtNotes } from "./diff/notes/jwt-notes.js";
 import { mtlsNotes } from "./diff/notes/mtls-notes.js";
 import type { NoteRule } from "./diff/notes/note-draft.js";
 import { routeNotes } from "./diff/notes/route-notes.js";
+import { serviceNotes } from "./diff/notes/service-notes.js";
 import type { JsonValue, KubeObject } from "./types.js";
 
 /**
@@ -99,7 +102,7 @@ function workload(group: string, kind: string, podTemplate: readonly string[], v
  */
 export const KINDS: readonly KindInfo[] = [
   // networking.istio.io
-  istio("networking.istio.io", "VirtualService", { securityRelevant: virtualServiceExposureChanged, notes: [gatewayBindingNotes, routeNotes] }),
+  istio("networking.istio.io", "VirtualService", { securityRelevant: virtualServiceExposureChanged, notes: [gatewayBindingNotes, gatewayRouteNotes, routeNotes] }),
   istio("networking.istio.io", "DestinationRule", { securityRelevant: (before, after) => !same(tlsSettings(before), tlsSettings(after)), notes: [destinationTlsNotes] }),
   istio("networking.istio.io", "Gateway", { securityRelevant: true, notes: [gatewayNotes] }),
   istio("networking.istio.io", "ServiceEntry", { securityRelevant: true, notes: [egressNotes] }),
@@ -132,14 +135,16 @@ export const KINDS: readonly KindInfo[] = [
   gatewayApi("XBackendTrafficPolicy", ["v1alpha1"], "gateway.networking.x-k8s.io"),
   gatewayApi("XMesh", ["v1alpha1"], "gateway.networking.x-k8s.io"),
   // Kubernetes: what the mesh serves, who runs in it, and how it is reached around it.
-  kubernetes("", "Service", ["v1"], { securityRelevant: (before, after) => !same(serviceExposure(before), serviceExposure(after)) }),
+  kubernetes("", "Service", ["v1"], { securityRelevant: (before, after) => !same(serviceExposure(before), serviceExposure(after)), notes: [serviceNotes] }),
   kubernetes("", "ServiceAccount", ["v1"], { securityRelevant: false }),
   kubernetes("", "Namespace", ["v1"], { clusterScoped: true, securityRelevant: (before, after) => !same(namespaceMeshLabels(before), namespaceMeshLabels(after)) }),
   // Endpoints given by hand join a Service's traffic without any selector.
   kubernetes("", "Endpoints", ["v1"], { securityRelevant: true }),
   kubernetes("discovery.k8s.io", "EndpointSlice", ["v1"], { securityRelevant: true }),
-  kubernetes("networking.k8s.io", "Ingress", ["v1"], { securityRelevant: true }),
+  kubernetes("networking.k8s.io", "Ingress", ["v1"], { securityRelevant: true, notes: [ingressNotes] }),
   kubernetes("networking.k8s.io", "IngressClass", ["v1"], { clusterScoped: true, securityRelevant: true }),
+  // OpenKruise's Rollout (the KubeVela kruise-rollout trait): shifts an Ingress's or HTTPRoute's weights step by step.
+  kubernetes("rollouts.kruise.io", "Rollout", ["v1alpha1", "v1beta1"], { securityRelevant: false }),
   workload("apps", "Deployment", ["spec", "template"]),
   workload("apps", "StatefulSet", ["spec", "template"]),
   workload("apps", "DaemonSet", ["spec", "template"]),
@@ -191,6 +196,10 @@ export function isSecurityRelevantChange(before: KubeObject | undefined, after: 
   if (!object) return false;
   const relevance = kindInfo(object)?.securityRelevant ?? false;
   return typeof relevance === "function" ? relevance(before, after) : relevance;
+}
+
+function asList(value: JsonValue | undefined): JsonValue[] {
+  return Array.isArray(value) ? value : [];
 }
 
 function same(a: unknown, b: unknown): boolean {
@@ -253,7 +262,9 @@ function virtualServiceExposureChanged(before: KubeObject | undefined, after: Ku
     if (!object) return null;
     const gateways = field(object.spec, "gateways");
     const onGateway = Array.isArray(gateways) && gateways.some((g) => g !== "mesh");
-    return { gateways: gateways ?? null, hosts: onGateway ? (field(object.spec, "hosts") ?? null) : null };
+    // On a gateway, which paths are let in from the edge is exposure too.
+    const matches = onGateway ? (asList(field(object.spec, "http")).map((route) => field(route, "match") ?? null)) : null;
+    return { gateways: gateways ?? null, hosts: onGateway ? (field(object.spec, "hosts") ?? null) : null, matches };
   };
   return !same(exposure(before), exposure(after));
 }

@@ -55,12 +55,23 @@ export interface KubeObject {
   [key: string]: JsonValue | ObjectMeta | undefined;
 }
 
+/** A step of a KubeVela workflow that applies its own version of a resource (canary-rollout). */
+export interface WorkflowStepRef {
+  name: string;
+  /** The `suspend` steps before it: manual gates someone must resume first. */
+  gates: string[];
+}
+
 /** A rendered object plus its provenance. `source` is the document or the first contributor. */
 export interface Resource {
   object: KubeObject;
   source: SourceRef;
   /** Present when several traits shaped the resource (VirtualService C, DestinationRule C). */
   sources?: Contribution[];
+  /** The environment (a KubeVela `deploy` step) it is applied in; absent: the one render of its Application. */
+  environment?: string;
+  /** The workflow step that applies this version of it; absent: applied by the component itself. */
+  step?: WorkflowStepRef;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { BehaviourNote, ChangeSet, ChangeType, ResourceChange } from "../core/diff/change-set.js";
+import { scopeLabel } from "../core/render/identity.js";
 import { fenceFor, html, inline } from "./markdown-text.js";
 
 /** GitHub's limit on an issue or PR comment body, in characters. */
@@ -23,7 +24,7 @@ function section(change: ResourceChange): string {
   const notes = change.notes.length > 0 ? ` (${change.notes.length} ${change.notes.length === 1 ? "note" : "notes"})` : "";
   const fence = fenceFor(change.patch);
   return [
-    `<details><summary>${change.change} <code>${html(`${change.kind} ${change.namespace}/${change.name}`)}</code>${notes}</summary>`,
+    `<details><summary>${change.change} <code>${html(`${change.kind} ${change.namespace}/${change.name}`)}</code>${html(scopeLabel(change.after ?? change.before ?? {}))}${notes}</summary>`,
     "",
     `${fence}diff`,
     change.patch.trimEnd(),

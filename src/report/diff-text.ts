@@ -1,4 +1,5 @@
 import type { ChangeSet, ChangeType } from "../core/diff/change-set.js";
+import { scopeLabel } from "../core/render/identity.js";
 import type { JsonValue } from "../core/types.js";
 
 const MARK: Record<ChangeType, string> = { added: "+", removed: "-", modified: "~" };
@@ -33,7 +34,7 @@ export function diffText(changeSet: ChangeSet): string {
   for (const c of changes) {
     // Where the object comes from (the head's, or the base's for a removal): a reviewer opens that line.
     const source = (c.after ?? c.before)?.source;
-    lines.push(`  ${MARK[c.change]} ${c.kind} ${c.namespace}/${c.name}${source ? ` — ${source.file}:${source.line}` : ""}`);
+    lines.push(`  ${MARK[c.change]} ${c.kind} ${c.namespace}/${c.name}${scopeLabel(c.after ?? c.before ?? {})}${source ? ` — ${source.file}:${source.line}` : ""}`);
     if (c.change !== "modified") continue;
     for (const field of c.fields) lines.push(`      ${field.path}: ${show(field.before)} → ${show(field.after)}`);
   }

@@ -21,12 +21,12 @@ describe("meshgate render", () => {
   });
 
   it("prints JSON with provenance and diagnostics", async () => {
-    const root = tempTree({ "apps/shop.yaml": appWithTraits("- type: mtls\n- type: scaler") });
+    const root = tempTree({ "apps/shop.yaml": appWithTraits("- type: mtls\n- type: patch-loadbalancer") });
     const run = await runCli(["render", root, "--format", "json"]);
     expect(run.code).toBe(0);
     const output = JSON.parse(run.stdout) as { resources: { kind: string; source: unknown }[]; diagnostics: unknown[] };
     expect(output.resources.find((r) => r.kind === "PeerAuthentication")?.source).toEqual({ file: "apps/shop.yaml", line: 15, app: "shop", component: "frontend", trait: "mtls" });
-    expect(output.diagnostics).toEqual([{ file: "apps/shop.yaml", line: 16, severity: "notice", message: "shop/frontend: trait `scaler` has no mesh effect known to meshgate: skipped" }]);
+    expect(output.diagnostics).toEqual([{ file: "apps/shop.yaml", line: 16, severity: "notice", message: "shop/frontend: trait `patch-loadbalancer` has no mesh effect known to meshgate: skipped" }]);
   });
 
   it("reports error diagnostics on stderr as file:line and exits 1, still printing the rest", async () => {

@@ -133,12 +133,12 @@ describe("meshgate diff (directories)", () => {
   });
 
   it("prints diagnostics of both sides on stderr as file:line: severity: message, the base's marked, and still exits 0", async () => {
-    const base = tempTree({ "a.yaml": appWithTraits("- type: scaler") });
+    const base = tempTree({ "a.yaml": appWithTraits("- type: patch-loadbalancer") });
     const head = tempTree({ "a.yaml": appWithTraits("- type: mtls"), "b.yaml": "kind: [\n" });
     const run = await runCli(["diff", "--base", base, "--head", head, "--format", "json"]);
     expect(run.code).toBe(0);
     expect(run.stderr.split("\n").filter(Boolean)).toEqual([
-      `${base}/a.yaml:15: notice: (base) shop/frontend: trait \`scaler\` has no mesh effect known to meshgate: skipped`,
+      `${base}/a.yaml:15: notice: (base) shop/frontend: trait \`patch-loadbalancer\` has no mesh effect known to meshgate: skipped`,
       expect.stringMatching(new RegExp(`^${head}/b\\.yaml:\\d+: error: YAML syntax error`)) as string,
     ]);
     expect((JSON.parse(run.stdout) as DiffJson).changes.map((c) => `${c.change} ${c.kind}`)).toEqual(["added PeerAuthentication"]);

@@ -115,9 +115,9 @@ spec:
   });
 
   it("an unknown trait is a notice, and the known ones still render", () => {
-    const result = renderFiles({ "app.yaml": appWithTraits("- type: scaler\n  properties: { replicas: 3 }\n- type: mtls") });
+    const result = renderFiles({ "app.yaml": appWithTraits("- type: patch-loadbalancer\n  properties: { replicas: 3 }\n- type: mtls") });
     expect(result.diagnostics).toEqual([
-      { file: "app.yaml", line: 15, severity: "notice", message: "shop/frontend: trait `scaler` has no mesh effect known to meshgate: skipped" },
+      { file: "app.yaml", line: 15, severity: "notice", message: "shop/frontend: trait `patch-loadbalancer` has no mesh effect known to meshgate: skipped" },
     ]);
     expect(result.resources.map((r) => r.object.kind)).toContain("PeerAuthentication");
   });

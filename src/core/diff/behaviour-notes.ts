@@ -44,8 +44,8 @@ function locate(d: NoteDraft, before: Resource | undefined, after: Resource | un
  * the manifest line behind it (in the head, or in the base for what the head no longer has).
  * Most severe first.
  */
-export function behaviourNotes(params: { before?: Resource; after?: Resource; base: readonly Resource[]; head: readonly Resource[] }): BehaviourNote[] {
-  const { before, after, base, head } = params;
+export function behaviourNotes(params: { before?: Resource; after?: Resource; base: readonly Resource[]; head: readonly Resource[]; only?: string | undefined }): BehaviourNote[] {
+  const { before, after, base, head, only } = params;
   const object = (after ?? before)?.object;
   if (!object) return [];
   // By API group and kind, as the registry keeps them: a Gateway API `Gateway` is not an Istio one.
@@ -55,14 +55,19 @@ export function behaviourNotes(params: { before?: Resource; after?: Resource; ba
   const resource = { kind: object.kind, namespace: object.metadata.namespace ?? "", name: object.metadata.name };
   const notes = drafts.map((d): BehaviourNote => {
     const { source, inBase } = locate(d, before, after);
-    const where = `${inBase ? "was at " : ""}${source.file}:${source.line}${source.trait !== undefined ? ` (${source.trait} trait)` : ""}`;
+    const where = `${inBase ? "was at " : ""}${source.file}:${source.line}${source.trait !== undefined ? ` (${source.trait}${source.trait.startsWith("workflow step ") ? "" : " trait"})` : ""}`;
+    const scoped = after ?? before;
+    const step = scoped?.step ? `step ${scoped.step.name}${scoped.step.gates.length > 0 ? ` (after manual gate ${scoped.step.gates.join(", ")})` : ""}: ` : "";
+    // "in production only": the same resource of the other environments did not change.
+    const environment = scoped?.environment !== undefined ? ` in ${scoped.environment}${only !== undefined ? " only" : ""}` : "";
     return {
       kind: d.kind,
       severity: d.severity,
       effect: d.effect,
-      message: `${d.text} — ${resource.kind} ${resource.namespace}/${resource.name}, ${where}`,
+      message: `${step}${d.text} — ${resource.kind} ${resource.namespace}/${resource.name}${environment}, ${where}`,
       resource,
       source,
+      ...(scoped?.environment !== undefined ? { environment: scoped.environment } : {}),
     };
   });
   return notes.map((n, i) => ({ n, i })).sort((x, y) => SEVERITY_ORDER[x.n.severity] - SEVERITY_ORDER[y.n.severity] || x.i - y.i).map(({ n }) => n);

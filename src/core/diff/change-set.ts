@@ -35,7 +35,11 @@ export type NoteKind =
   | "gateway"
   | "authorization"
   | "jwt"
-  | "egress";
+  | "egress"
+  | "service-exposure"
+  | "protocol-sniffing"
+  | "ingress"
+  | "route-match";
 
 /** How much a reviewer should care, on the rule catalog's scale plus `info`. */
 export type NoteSeverity = "high" | "medium" | "low" | "info";
@@ -53,6 +57,8 @@ export interface BehaviourNote {
   resource: { kind: string; namespace: string; name: string };
   /** The trait (or raw document) that wrote the field the note is about. */
   source: { file: string; line: number; trait?: string };
+  /** The environment of the resource, when its Application deploys to several. */
+  environment?: string;
 }
 
 export type ChangeType = "added" | "removed" | "modified";

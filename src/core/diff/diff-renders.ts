@@ -2,12 +2,13 @@ import { identityOf, sortResources } from "../render/identity.js";
 import type { RenderResult, Resource } from "../types.js";
 import { behaviourNotes } from "./behaviour-notes.js";
 import type { ChangeSet, FieldChange, ResourceChange } from "./change-set.js";
+import { environmentsOnly } from "./environments-only.js";
 import { fieldChanges } from "./field-changes.js";
 import { resourcePatch } from "./resource-patch.js";
 import { sameJson } from "./same-json.js";
 
 function byIdentity(resources: readonly Resource[]): Map<string, Resource> {
-  return new Map(resources.map((r) => [identityOf(r.object), r]));
+  return new Map(resources.map((r) => [identityOf(r.object, r), r]));
 }
 
 /**
@@ -17,21 +18,24 @@ function byIdentity(resources: readonly Resource[]): Map<string, Resource> {
  */
 export function diffRenders(base: Pick<RenderResult, "resources">, head: Pick<RenderResult, "resources">): ChangeSet {
   const [baseById, headById] = [byIdentity(base.resources), byIdentity(head.resources)];
-  const changed: Resource[] = [];
-  const changes = new Map<Resource, ResourceChange>();
+  const changed: { identity: string; before?: Resource; after?: Resource; resource: Resource; fields: FieldChange[] }[] = [];
   for (const identity of new Set([...baseById.keys(), ...headById.keys()])) {
     const before = baseById.get(identity);
     const after = headById.get(identity);
     if (before && after && sameJson(before.object, after.object)) continue;
     const resource = after ?? before;
     if (!resource) continue;
-    const { kind, metadata } = resource.object;
     const fields: FieldChange[] = before && after
       ? fieldChanges(before.object, after.object)
       : [{ path: "", pointer: "", before: before ? before.object : null, after: after ? after.object : null }];
     // Items reordered where order does not matter: no change at all.
     if (fields.length === 0) continue;
-    changed.push(resource);
+    changed.push({ identity, ...(before ? { before } : {}), ...(after ? { after } : {}), resource, fields });
+  }
+  const only = environmentsOnly({ base: base.resources, head: head.resources, changed: changed.map((c) => c.resource) });
+  const changes = new Map<Resource, ResourceChange>();
+  for (const { identity, before, after, resource, fields } of changed) {
+    const { kind, metadata } = resource.object;
     changes.set(resource, {
       change: before && after ? "modified" : after ? "added" : "removed",
       identity,
@@ -41,9 +45,9 @@ export function diffRenders(base: Pick<RenderResult, "resources">, head: Pick<Re
       ...(before ? { before } : {}),
       ...(after ? { after } : {}),
       fields,
-      notes: behaviourNotes({ before, after, base: base.resources, head: head.resources }),
+      notes: behaviourNotes({ before, after, base: base.resources, head: head.resources, only: only.get(resource) }),
       patch: resourcePatch({ label: `${kind}/${metadata.namespace ?? "_"}/${metadata.name}.yaml`, before: before?.object, after: after?.object }),
     });
   }
-  return { changes: sortResources(changed).flatMap((r) => changes.get(r) ?? []) };
+  return { changes: sortResources(changed.map((c) => c.resource)).flatMap((r) => changes.get(r) ?? []) };
 }

@@ -3,6 +3,7 @@ import type { Config } from "../config/config.js";
 import { compileSchema } from "../schema-check.js";
 import { isMeshGroup, kindInfo, splitApiVersion } from "../kinds.js";
 import type { Diagnostic, JsonObject, JsonValue, KubeObject, ObjectMeta, Snapshot, UnreadDocument } from "../types.js";
+import { readApplicationPlan, type ApplicationPlan } from "./application-policies.js";
 import { applicationSchema } from "./application-schema.js";
 import { isTemplateText, meshDocumentsInText } from "./mesh-text.js";
 import { parseYamlFile, type NodePath, type YamlDocument } from "./yaml-file.js";
@@ -27,6 +28,8 @@ export interface ApplicationManifest {
   name: string;
   namespace: string;
   components: ComponentSpec[];
+  /** Its environments and canary steps, from its policies and workflow. */
+  plan: ApplicationPlan;
 }
 
 /** A raw document of a kind the registry knows, as the cluster would apply it, and where it is. */
@@ -212,11 +215,8 @@ function readApplication(document: YamlDocument, value: JsonObject, defaultNames
     metadata: { name: string; namespace?: string };
     spec: { components: { name: string; type: string; properties?: JsonObject; traits?: { type: string; properties?: JsonObject }[] }[] };
   };
-  set.applications.push({
-    document,
-    name: app.metadata.name,
-    namespace: app.metadata.namespace ?? defaultNamespace,
-    components: app.spec.components.map((component, c) => ({
+  const namespace = app.metadata.namespace ?? defaultNamespace;
+  const components = app.spec.components.map((component, c): ComponentSpec => ({
       name: component.name,
       type: component.type,
       properties: component.properties ?? {},
@@ -226,8 +226,10 @@ function readApplication(document: YamlDocument, value: JsonObject, defaultNames
         properties: trait.properties ?? {},
         path: ["spec", "components", c, "traits", t],
       })),
-    })),
-  });
+  }));
+  const { plan, diagnostics } = readApplicationPlan({ document, spec: value.spec as JsonObject, components, namespace });
+  set.diagnostics.push(...diagnostics);
+  set.applications.push({ document, name: app.metadata.name, namespace, components, plan });
 }
 
 export function isObject(value: unknown): value is JsonObject {

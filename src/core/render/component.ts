@@ -16,8 +16,11 @@ export interface ComponentDefinition<P = unknown> {
   type: string;
   /** JSON Schema of the properties meshgate reads. Lenient: KubeVela's other properties are allowed. */
   schema?: object;
-  /** Renders the workload and returns the ports it serves (undefined: unknown). */
-  render: (context: ComponentContext<P>) => { ports?: PortInfo[] };
+  /**
+   * Renders the workload and returns the ports it serves (undefined: unknown). `standInService`:
+   * the Service C it rendered is meshgate's stand-in, which a trait's Service C replaces.
+   */
+  render: (context: ComponentContext<P>) => { ports?: PortInfo[]; standInService?: boolean };
 }
 
 export function defineComponent<P>(definition: ComponentDefinition<P>): ComponentDefinition {

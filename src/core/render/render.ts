@@ -5,9 +5,10 @@ import type { NodePath } from "../manifests/yaml-file.js";
 import { compileSchema, type SchemaCheck } from "../schema-check.js";
 import type { Diagnostic, DiagnosticSeverity, KubeObject, RenderResult, Resource, SourceRef, UnreadDocument } from "../types.js";
 import type { ComponentDefinition } from "./component.js";
+import { applyCanarySteps } from "./canary-steps.js";
 import { assembleComponentMesh, type ComponentMesh } from "./component-mesh.js";
 import { COMPONENTS } from "./components/index.js";
-import { identityOf, sortResources } from "./identity.js";
+import { identityOf, scopeLabel, sortResources } from "./identity.js";
 import type { ComponentInfo, RenderConfig, TraitDefinition, TraitRef } from "./trait.js";
 import { TRAITS } from "./traits/index.js";
 import { validateResource } from "./validate-resource.js";
@@ -25,7 +26,7 @@ function checkerFor(schema: object): SchemaCheck {
   return check;
 }
 
-interface Rendered {
+export interface Rendered {
   resource: Resource;
   /** Where validation problems of this resource are reported: the document node, or the trait. */
   lineOf(path: NodePath): number;
@@ -49,6 +50,15 @@ export interface IngressClaim {
   by: TraitRef;
   /** `app/component`. */
   component: string;
+  /** Claims of different environments never conflict: they are different clusters or namespaces. */
+  environment?: string;
+}
+
+/** A use of a trait known to have no mesh effect: a render says so once, for all of them. */
+export interface InertTraitUse {
+  type: string;
+  file: string;
+  line: number;
 }
 
 /**
@@ -67,6 +77,7 @@ export interface FileRender {
   ingressClaims: IngressClaim[];
   /** Mesh documents in its text that could not be parsed. */
   unread: UnreadDocument[];
+  inertTraits: InertTraitUse[];
 }
 
 /**
@@ -79,9 +90,21 @@ export function renderManifestFile(params: { file: string; text: string; config:
   const diagnostics: Diagnostic[] = [];
   const rendered: Rendered[] = [];
   const ingressClaims: IngressClaim[] = [];
+  const inertTraits: InertTraitUse[] = [];
   for (const app of manifests.applications) {
-    for (const component of app.components) {
-      renderComponent({ app, component, config, rendered, diagnostics, ingressClaims });
+    // An Application with topology/override policies renders once per environment (deploy step).
+    const environments = app.plan.environments ?? [{ name: "", namespace: app.namespace, components: app.components }];
+    for (const env of environments) {
+      const environment = env.name !== "" ? env.name : undefined;
+      const first = rendered.length;
+      for (const component of env.components) {
+        renderComponent({ app, component, environment, namespace: env.namespace, config, rendered, diagnostics, ingressClaims, inertTraits });
+      }
+      const firstComponent = env.components[0];
+      if (app.plan.canarySteps.length > 0 && firstComponent) {
+        const appRendered = rendered.splice(first);
+        rendered.push(...applyCanarySteps({ app, component: firstComponent.name, steps: app.plan.canarySteps, rendered: appRendered, diagnostics }));
+      }
     }
   }
   return {
@@ -91,6 +114,7 @@ export function renderManifestFile(params: { file: string; text: string; config:
     raw: manifests.raw.map((raw) => checkResource(fromRaw(raw))),
     ingressClaims,
     unread: manifests.unread,
+    inertTraits,
   };
 }
 
@@ -106,9 +130,10 @@ export function combineFileRenders(files: readonly FileRender[]): RenderResult {
   for (const file of files) {
     diagnostics.push(...file.render);
     for (const claim of file.ingressClaims) {
-      const claimed = claims.get(claim.host);
+      const key = `${claim.environment ?? ""}|${claim.host}`;
+      const claimed = claims.get(key);
       if (!claimed) {
-        claims.set(claim.host, claim);
+        claims.set(key, claim);
         continue;
       }
       diagnostics.push({
@@ -119,13 +144,19 @@ export function combineFileRenders(files: readonly FileRender[]): RenderResult {
       });
     }
   }
+  const inert = files.flatMap((f) => f.inertTraits);
+  const firstUse = inert[0];
+  if (firstUse) {
+    const types = [...new Set(inert.map((t) => t.type))].sort();
+    diagnostics.push({ file: firstUse.file, line: firstUse.line, severity: "notice", message: `traits known to have no mesh effect, not rendered: ${types.join(", ")} (${inert.length} use${inert.length === 1 ? "" : "s"})` });
+  }
   const byIdentity = new Map<string, Resource>();
   const resources: Resource[] = [];
   for (const entry of [...files.flatMap((f) => f.rendered), ...files.flatMap((f) => f.raw)]) {
     const { object, source } = entry.resource;
     const existing = byIdentity.get(entry.identity);
     if (existing) {
-      const what = `${object.kind} ${object.metadata.namespace ?? ""}/${object.metadata.name}`;
+      const what = `${object.kind} ${object.metadata.namespace ?? ""}/${object.metadata.name}${scopeLabel(entry.resource)}`;
       diagnostics.push({ file: source.file, line: source.line, severity: "error", message: `${what} is also rendered by ${describeSource(existing.source)}: two sources for one resource conflict; rename one` });
       continue;
     }
@@ -150,35 +181,41 @@ function fromRaw(raw: RawManifest): Rendered {
 function renderComponent(params: {
   app: ApplicationManifest;
   component: ComponentSpec;
+  /** The deploy step it renders for, when the Application has several. */
+  environment: string | undefined;
+  namespace: string;
   config: RenderConfig;
   rendered: Rendered[];
   diagnostics: Diagnostic[];
   ingressClaims: IngressClaim[];
+  inertTraits: InertTraitUse[];
 }): void {
-  const { app, component, config, rendered, diagnostics, ingressClaims } = params;
+  const { app, component, environment, namespace, config, rendered, diagnostics, ingressClaims, inertTraits } = params;
   const { document } = app;
   const file = document.file;
   const at = (path: NodePath): number => document.lineOf(path);
   const report = (severity: DiagnosticSeverity, message: string, line: number): void => {
-    diagnostics.push({ file, line, severity, message: `${app.name}/${component.name}: ${message}` });
+    diagnostics.push({ file, line, severity, message: `${app.name}/${component.name}${environment !== undefined ? ` (${environment})` : ""}: ${message}` });
   };
   const selector = { [LABEL_APP]: app.name, [LABEL_COMPONENT]: component.name };
   const labels = { [LABEL_APP]: app.name, [LABEL_COMPONENT]: component.name };
   const base: Omit<ComponentInfo, "ports"> = {
     app: app.name,
     name: component.name,
-    namespace: app.namespace,
+    namespace,
     type: component.type,
-    host: `${component.name}.${app.namespace}.svc.${config.mesh.clusterDomain}`,
+    host: `${component.name}.${namespace}.svc.${config.mesh.clusterDomain}`,
     selector,
   };
   const push = (object: KubeObject, source: SourceRef, lineOf: (path: NodePath) => number, sources?: Resource["sources"]): void => {
     object.metadata.labels = { ...object.metadata.labels, ...labels };
-    rendered.push({ resource: { object, source, ...(sources ? { sources } : {}) }, lineOf, file });
+    rendered.push({ resource: { object, source, ...(sources ? { sources } : {}), ...(environment !== undefined ? { environment } : {}) }, lineOf, file });
   };
 
   // 1. The workload.
+  const firstOfComponent = rendered.length;
   let ports: ComponentInfo["ports"];
+  let standInService: boolean | undefined;
   const definition: ComponentDefinition | undefined = COMPONENTS.get(component.type);
   if (!definition) {
     report("notice", `component type \`${component.type}\` is not known to meshgate: no workload is rendered, its traits still are`, at([...component.path, "type"]));
@@ -187,7 +224,7 @@ function renderComponent(params: {
     const issues = definition.schema ? checkerFor(definition.schema)(props) : [];
     for (const issue of issues) report("error", `invalid ${component.type} properties: ${issue.message}`, at([...component.path, "properties", ...issue.path]));
     if (issues.length > 0) return;
-    ({ ports } = definition.render({
+    ({ ports, standInService } = definition.render({
       props,
       component: base,
       emit: (object, path = []) => {
@@ -200,6 +237,8 @@ function renderComponent(params: {
     }));
   }
   const info: ComponentInfo = { ...base, ...(ports ? { ports } : {}) };
+  // The workload's own Service C, unless the component declares KubeVela's `ports[].expose`.
+  const implicitService = !standInService ? -1 : rendered.findIndex((r, i) => i >= firstOfComponent && r.resource.object.kind === "Service" && r.resource.object.metadata.name === component.name && r.resource.source.trait === undefined);
 
   // 2. The traits, each on its own or into the component's shared routing resources.
   const mesh: ComponentMesh = {};
@@ -210,6 +249,12 @@ function renderComponent(params: {
     const traitDefinition: TraitDefinition | undefined = TRAITS.get(trait.type);
     if (!traitDefinition) {
       report("notice", `trait \`${trait.type}\` has no mesh effect known to meshgate: skipped`, line);
+      continue;
+    }
+    if (traitDefinition.inert) {
+      const effect = traitDefinition.inert.unless?.(trait.properties);
+      if (effect !== undefined) report("error", `trait \`${trait.type}\`: ${effect}, which meshgate does not apply to the rendered workload, so what it does to the mesh cannot be judged`, line);
+      else inertTraits.push({ type: trait.type, file, line });
       continue;
     }
     const earlier = seenTypes.get(trait.type);
@@ -239,6 +284,11 @@ function renderComponent(params: {
     });
   }
 
+  // A trait's Service C (expose, gateway, canary-traffic) is the one KubeVela applies: it replaces the workload's own.
+  if (implicitService >= 0 && rendered.some((r, i) => i > implicitService && r.resource.object.kind === "Service" && r.resource.object.metadata.name === component.name)) {
+    rendered.splice(implicitService, 1);
+  }
+
   // 3. The shared resources, now that every trait has had its say.
   for (const assembled of assembleComponentMesh(info, mesh)) {
     const first = assembled.sources[0];
@@ -251,15 +301,15 @@ function renderComponent(params: {
   // 4. A host can be claimed by one ingress only: Istio would pick one of two gateways at random.
   const ingress = mesh.ingress;
   if (ingress) {
-    for (const host of ingress.value.hosts) ingressClaims.push({ host, by: ingress.by, component: `${app.name}/${component.name}` });
+    for (const host of ingress.value.hosts) ingressClaims.push({ host, by: ingress.by, component: `${app.name}/${component.name}`, ...(environment !== undefined ? { environment } : {}) });
   }
 }
 
 /** Validates one rendered object against its schema, where one is known. */
 function checkResource(entry: Rendered): FileResource {
   const { object } = entry.resource;
-  const identity = identityOf(object);
-  const what = `${object.kind} ${object.metadata.namespace ?? ""}/${object.metadata.name}`;
+  const identity = identityOf(object, entry.resource);
+  const what = `${object.kind} ${object.metadata.namespace ?? ""}/${object.metadata.name}${scopeLabel(entry.resource)}`;
   const issues: Diagnostic[] = [];
   const info = kindInfo(object);
   const version = splitApiVersion(object.apiVersion)[1];

@@ -53,6 +53,12 @@ export interface TraitDefinition<P = unknown> {
   /** JSON Schema of the trait's properties (strict: unknown keys are errors). */
   schema: object;
   render: (context: TraitContext<P>) => void;
+  /**
+   * A trait known to have no mesh effect: nothing is rendered, and a render says so once for
+   * all of them, not per use. `unless` names what would give a use of it one (a patch setting
+   * a sidecar annotation), which then fails closed as an error.
+   */
+  inert?: { unless?: (props: P) => string | undefined };
 }
 
 /** Lets each trait file keep its own property type while the registry holds them together. */

@@ -1,5 +1,5 @@
 import type { Config, Severity } from "../config/config.js";
-import { identityOf } from "../render/identity.js";
+import { identityOf, scopeLabel } from "../render/identity.js";
 import type { Rule, RuleInput } from "./rule.js";
 import { sourceOf } from "./source-of.js";
 import { TEMPLATES } from "./templates/index.js";
@@ -30,7 +30,7 @@ export function runRules(params: { rules: readonly Rule[]; input: RuleInput; ove
     const template = rule.check ? TEMPLATES.get(rule.check.template) : undefined;
     if (!template) continue;
     for (const draft of template.check(input, rule.check?.params ?? {})) {
-      const identity = draft.resource ? identityOf(draft.resource.object) : "";
+      const identity = draft.resource ? identityOf(draft.resource.object, draft.resource) : "";
       const fingerprint = `${rule.id}|${identity}|${draft.key}`;
       if (seen.has(fingerprint)) continue;
       seen.add(fingerprint);
@@ -41,7 +41,8 @@ export function runRules(params: { rules: readonly Rule[]; input: RuleInput; ove
         title: rule.title,
         controls: rule.controls,
         severity: override?.severity ?? rule.severity,
-        message: fillMessage(rule.message, draft.values),
+        // A finding of one environment or workflow step says which: the same object elsewhere may be fine.
+        message: scoped(fillMessage(rule.message, draft.values), draft.resource ? scopeLabel(draft.resource) : ""),
         fingerprint,
         ...(object ? { resource: { kind: object.kind, namespace: object.metadata.namespace ?? "", name: object.metadata.name, identity } } : {}),
         file: location.file,
@@ -55,4 +56,10 @@ export function runRules(params: { rules: readonly Rule[]; input: RuleInput; ove
 /** `{name}` placeholders from the values; an unknown placeholder stays visible rather than vanishing. */
 export function fillMessage(message: string, values: Record<string, string | number>): string {
   return message.replace(/\{([A-Za-z0-9_]+)\}/g, (whole, name: string) => (name in values ? String(values[name]) : whole));
+}
+
+/** `…plaintext connections.` + ` in production` → `…plaintext connections in production.` */
+function scoped(message: string, label: string): string {
+  if (label === "") return message;
+  return message.endsWith(".") ? `${message.slice(0, -1)}${label}.` : `${message}${label}`;
 }

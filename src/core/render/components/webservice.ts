@@ -6,7 +6,8 @@ import { renderWorkload, workloadProperties, type WorkloadProps } from "./worklo
 
 interface WebserviceProps extends WorkloadProps {
   port?: number;
-  ports?: { port: number; name?: string; protocol: PortInfo["protocol"]; appProtocol: AppProtocol }[];
+  ports?: { port: number; name?: string; protocol: PortInfo["protocol"]; appProtocol: AppProtocol; expose: boolean }[];
+  exposeType: "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName";
 }
 
 const portNumber = { type: "integer", minimum: 1, maximum: 65535 } as const;
@@ -29,9 +30,11 @@ export const webservice = defineComponent<WebserviceProps>({
             name: { type: "string" },
             protocol: { type: "string", enum: ["TCP", "UDP", "SCTP"], default: "TCP" },
             appProtocol: { type: "string", enum: ["http", "http2", "grpc", "tcp", "tls"], default: "http" },
+            expose: { type: "boolean", default: false },
           },
         },
       },
+      exposeType: { type: "string", enum: ["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"], default: "ClusterIP" },
     },
   },
   render({ props, component, emit, report }) {
@@ -47,6 +50,23 @@ export const webservice = defineComponent<WebserviceProps>({
       seen.add(key);
     });
     for (const object of renderWorkload(component, props, ports)) emit(object);
+    const exposed = (props.ports ?? []).filter((p) => p.expose);
+    if (exposed.length > 0) {
+      // KubeVela's webservice (vela-templates/definitions/internal/component/webservice.cue):
+      // Service C of the exposed ports only, named `port-<n>` unless named (so Istio sniffs
+      // them), of type exposeType, and without their protocol.
+      emit({
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: component.name, namespace: component.namespace },
+        spec: {
+          selector: { "app.oam.dev/component": component.name },
+          ports: exposed.map((p) => ({ port: p.port, targetPort: p.port, name: p.name ?? `port-${p.port}` })),
+          type: props.exposeType,
+        },
+      });
+      return { ports };
+    }
     if (ports.length > 0) {
       const service = new Service({
         metadata: { name: component.name, namespace: component.namespace },
@@ -58,7 +78,7 @@ export const webservice = defineComponent<WebserviceProps>({
       });
       emit(service.toJSON() as KubeObject);
     }
-    return { ports };
+    return { ports, standInService: ports.length > 0 };
   },
 });
 
