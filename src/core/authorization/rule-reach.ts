@@ -39,8 +39,8 @@ export const HTTP_METHODS = ["GET", "HEAD", "POST", "PUT", "DELETE", "CONNECT", 
 
 const LABEL = "abcdefghijklmnopqrstuvwxyz0123456789-";
 const PRINTABLE = Array.from({ length: 94 }, (_, i) => String.fromCharCode(33 + i)).join("");
-const NAMESPACE: StringDomain = { prefix: "", alphabet: LABEL };
-const ACCOUNT: StringDomain = { prefix: "", alphabet: `${LABEL}./` };
+const NAMESPACE: StringDomain = { prefix: "", alphabet: LABEL, first: LABEL.slice(0, -1) };
+const ACCOUNT: StringDomain = { prefix: "", alphabet: `${LABEL}./`, first: LABEL.slice(0, -1) };
 const PATH: StringDomain = { prefix: "/", alphabet: PRINTABLE };
 const HOST: StringDomain = { prefix: "", alphabet: `${LABEL}.:` };
 const VALUE: StringDomain = { prefix: "", alphabet: PRINTABLE };
@@ -84,7 +84,7 @@ function sourceCovers(source: JsonValue | undefined, audience: Audience, context
     return (!pos || positive(pos)) && (!neg || negative(neg));
   };
   return (
-    check("principals", (p) => callers && coversEvery(principalPatterns(p, trustDomain), { prefix: `${trustDomain}/ns/`, alphabet: ACCOUNT.alphabet }), () => false) &&
+    check("principals", (p) => callers && coversEvery(principalPatterns(p, trustDomain), { prefix: `${trustDomain}/ns/`, alphabet: ACCOUNT.alphabet, first: LABEL.slice(0, -1) }), () => false) &&
     check("namespaces", (p) => callers && coversEvery(p, NAMESPACE), () => false) &&
     check("serviceAccounts", (p) => callers && coversEvery(p, ACCOUNT), () => false) &&
     check("trustDomains", (p) => callers && p.some((x) => matchesPattern(x, trustDomain)), (p) => callers && !p.some((x) => matchesPattern(x, trustDomain))) &&
@@ -122,17 +122,36 @@ function conditionCovers(condition: JsonValue | undefined, audience: Audience, c
   if (key === "source.ip" || key === "remote.ip" || key === "destination.ip") return (!pos || blocksCover(pos, audience)) && !neg;
   if (key === "destination.port") return (!pos || portsCover(pos, context.ports)) && (!neg || (context.ports.length > 0 && !context.ports.some((port) => neg.includes(String(port)))));
   if (PEER_KEYS.has(key)) {
-    const domain = key === "source.namespace" ? NAMESPACE : { prefix: `${context.trustDomain}/ns/`, alphabet: ACCOUNT.alphabet };
+    const domain = key === "source.namespace" ? NAMESPACE : { prefix: `${context.trustDomain}/ns/`, alphabet: ACCOUNT.alphabet, first: LABEL.slice(0, -1) };
     const patterns = key === "source.principal" && pos ? principalPatterns(pos, context.trustDomain) : pos;
     return callers && (!patterns || coversEvery(patterns, domain)) && !neg;
   }
-  if (/^request\.headers\[.+\]$/.test(key) || key === "connection.sni") {
-    // A caller writes its own headers (and SNI): any exclusion is avoided, any wildcard satisfied.
-    // A request that simply lacks the header satisfies neither a value nor, for every request, an exclusion.
-    if (!callers) return false;
-    return !pos || coversEvery(pos, VALUE);
-  }
+  if (isCallerWritten(key)) return callers;
   return false;
+}
+
+/** Attributes the caller writes itself: its headers and the TLS server name. */
+function isCallerWritten(key: string): boolean {
+  return /^request\.headers\[.+\]$/.test(key) || key === "connection.sni";
+}
+
+/**
+ * Whether a caller can satisfy every condition on the attributes it writes, whatever else the
+ * rule asks: for each such key it either leaves the attribute out or sends a value of its own
+ * that only a cover of every value (`*`) matches; a specific value is not one it is assumed to know.
+ */
+function callerWrittenSatisfiable(when: readonly JsonValue[], dropHttp: boolean): boolean {
+  const byKey = new Map<string, { pos?: string[]; neg?: string[] }[]>();
+  for (const w of when) {
+    const key = w !== null && typeof w === "object" && !Array.isArray(w) && typeof w.key === "string" ? w.key.toLowerCase() : "";
+    if (!isCallerWritten(key) || (dropHttp && isHttpOnlyKey(key))) continue;
+    const pos = strings(w, "values");
+    const neg = strings(w, "notValues");
+    byKey.set(key, [...(byKey.get(key) ?? []), { ...(pos ? { pos } : {}), ...(neg ? { neg } : {}) }]);
+  }
+  return [...byKey.values()].every((conditions) =>
+    [false, true].some((sends) => conditions.every(({ pos, neg }) => (!pos || (sends && coversEvery(pos, VALUE))) && (!neg || !(sends && coversEvery(neg, VALUE))))),
+  );
 }
 
 /** The reach of one AuthorizationPolicy rule (see RuleReach). */
@@ -147,7 +166,7 @@ export function ruleReach(params: { rule: JsonValue | undefined; action: Authori
   const when = items(rule, "when");
   const sources = (audience: Audience): boolean => from.length === 0 || from.some((f) => sourceCovers(sourceOf(f), audience, context, tcp));
   const operations = to.length === 0 || to.some((t) => operationCovers(operationOf(t), context, tcp));
-  const conditions = (audience: Audience): boolean => when.every((w) => conditionCovers(w, audience, context, tcp));
+  const conditions = (audience: Audience): boolean => when.every((w) => conditionCovers(w, audience, context, tcp)) && (audience === "tokenless" || callerWrittenSatisfiable(when, tcp));
   const everyCaller = sources("callers");
   const everyCondition = conditions("callers");
   const needsToken =

@@ -24,6 +24,8 @@ function templateRegex(pattern: string): RegExp {
 export interface StringDomain {
   prefix: string;
   alphabet: string;
+  /** The characters the part after `prefix` may start with, when fewer than `alphabet` (a DNS label never starts with `-`). */
+  first?: string;
 }
 
 /**
@@ -52,13 +54,15 @@ export function coversEvery(patterns: readonly string[], domain: StringDomain): 
     }
   }
   const alphabet = [...new Set(Array.from(domain.alphabet))];
-  return coversNonEmpty(prefixes, exact, alphabet) || coversNonEmpty(suffixes, [], alphabet);
+  const first = domain.first !== undefined ? [...new Set(Array.from(domain.first))] : alphabet;
+  const reversed = exact.map((e) => Array.from(domain.prefix + e).reverse().join(""));
+  return coversNonEmpty(prefixes, exact, alphabet, first) || (domain.prefix === "" && coversNonEmpty(suffixes, reversed, alphabet));
 }
 
 /** Every non-empty string over the alphabet starts with a prefix of the list, or is an exact value. */
-function coversNonEmpty(prefixes: readonly string[], exact: readonly string[], alphabet: readonly string[]): boolean {
+function coversNonEmpty(prefixes: readonly string[], exact: readonly string[], alphabet: readonly string[], first: readonly string[] = alphabet): boolean {
   if (prefixes.length === 0) return false;
-  return alphabet.every((c) => coversFrom(after(prefixes, c), after(exact, c), alphabet));
+  return first.every((c) => coversFrom(after(prefixes, c), after(exact, c), alphabet));
 }
 
 /** Every string over the alphabet, the empty one included. */
