@@ -191,7 +191,7 @@ describe("the authorization model", () => {
         const reach = ruleReach({ rule: r, action: "ALLOW", context: { trustDomain: TD, ports: [8080, 9090], protocol: "http" } });
         if (!reach.everyRequest) return;
         // A caller without a token, with an mTLS identity, who sends whatever headers the rule asks for.
-        const choices = [{}, { "x-debug": "fresh" }, { "x-user": "fresh" }, { "x-debug": "fresh", "x-user": "fresh" }];
+        const choices: Record<string, string>[] = [{}, { "x-debug": "fresh" }, { "x-user": "fresh" }, { "x-debug": "fresh", "x-user": "fresh" }];
         const matched = choices.some((headers) => {
           const caller: AuthorizationRequest = { ...req, protocol: "http", principal: peer, headers };
           delete caller.requestPrincipal;
