@@ -19,11 +19,16 @@ const MILLISECONDS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_6
  * the last two in CEL rules, which the model validators skip, so the form alone is not enough.
  */
 export function isIstioDuration(duration: string): boolean {
+  const milliseconds = durationMilliseconds(duration);
+  return milliseconds !== undefined && milliseconds >= 1 && Number.isInteger(milliseconds);
+}
+
+/** A duration of Istio's form (`250ms`, `1.5s`, `2m`) in milliseconds; undefined for any other text. */
+export function durationMilliseconds(duration: string): number | undefined {
   const match = /^([0-9]+(?:\.[0-9]+)?)(ms|s|m|h)$/.exec(duration);
-  if (!match) return false;
+  if (!match) return undefined;
   // Rounded to cancel binary floating-point noise (0.007s * 1000 is not exactly 7).
-  const milliseconds = Math.round(Number(match[1]) * (MILLISECONDS[match[2] ?? ""] ?? 1) * 1e6) / 1e6;
-  return milliseconds >= 1 && Number.isInteger(milliseconds);
+  return Math.round(Number(match[1]) * (MILLISECONDS[match[2] ?? ""] ?? 1) * 1e6) / 1e6;
 }
 
 /**

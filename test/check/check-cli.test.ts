@@ -177,4 +177,11 @@ describe("meshgate rules and explain", () => {
     expect(run.stdout).toContain("### How to fix it");
     expect((await runCli(["explain", "NOPE-001"])).code).toBe(2);
   });
+
+  it.each(["MESH-003", "MESH-004", "MESH-005", "MESH-006", "EDGE-007", "EDGE-008", "EDGE-009", "OBS-001", "AVAIL-001", "AVAIL-002"])("explains %s, with its severity, controls and fix", async (id) => {
+    const run = await runCli(["explain", id.toLowerCase()]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toMatch(new RegExp(`^## ${id}: `));
+    expect(run.stdout).toContain("### How to fix it");
+  });
 });

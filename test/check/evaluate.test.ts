@@ -57,7 +57,7 @@ describe("evaluate: configuration", () => {
 
   it("an expired waiver no longer applies, and says so", () => {
     const config = `waivers:
-  - { rule: MTLS-002, resource: { kind: PeerAuthentication, name: catalog }, justification: x, ticket: SEC-7, expires: 2026-11-27 }
+  - { rule: MTLS-002, resource: { kind: PeerAuthentication, namespace: shop, name: catalog }, justification: x, ticket: SEC-7, expires: 2026-11-27 }
 `;
     const verdict = check({ base, head, config, now: "2026-11-28T00:00:01Z" });
     expect(findingsOf(verdict, "MTLS-002")).toEqual([{ status: "new", blocking: true, resource: "PeerAuthentication shop/catalog" }]);
@@ -68,7 +68,7 @@ describe("evaluate: configuration", () => {
 
   it("a waiver in the head's config does not apply: policy comes from the base", () => {
     const headConfig = `waivers:
-  - { rule: MTLS-002, resource: { kind: PeerAuthentication, name: catalog }, justification: x, ticket: SEC-7, expires: 2099-01-01 }
+  - { rule: MTLS-002, resource: { kind: PeerAuthentication, namespace: shop, name: catalog }, justification: x, ticket: SEC-7, expires: 2099-01-01 }
 `;
     const verdict = check({ base, head: { ...head, ".github/meshgate.yml": headConfig }, headConfig });
     expect(findingsOf(verdict, "MTLS-002")[0]?.status).toBe("new");

@@ -73,8 +73,8 @@ approvals:
     ["an unknown key, naming the allowed ones", "mesh:\n  mtlsMode: STRICT\n", 2, "invalid config: unknown key `mtlsMode` in `mesh`; allowed: trustDomain, clusterDomain, rootNamespace, mtls, defaultDeny, ingress, gateways"],
     ["a value outside its enum, naming the allowed values", "rules:\n  failOn: severe\n", 2, 'invalid config: `rules.failOn` must be one of "critical", "high", "medium", "low" (got "severe")'],
     ["a wrong type", "approvals:\n  minimum: two\n", 2, 'invalid config: `approvals.minimum` must be an integer (got string "two")'],
-    ["a waiver without expiry", "waivers:\n  - rule: EDGE-003\n    resource: { kind: Gateway, name: gw }\n    justification: x\n    ticket: SEC-1\n", 2, "invalid config: missing required key `expires` in `waivers.0`"],
-    ["a malformed date", "waivers:\n  - { rule: EDGE-003, resource: { kind: Gateway, name: gw }, justification: x, ticket: SEC-1, expires: 31/01/2027 }\n", 2, 'invalid config: `waivers.0.expires` "31/01/2027" is not in the expected form (a date YYYY-MM-DD)'],
+    ["a waiver without expiry", "waivers:\n  - rule: EDGE-003\n    resource: { kind: Gateway, namespace: edge, name: gw }\n    justification: x\n    ticket: SEC-1\n", 2, "invalid config: missing required key `expires` in `waivers.0`"],
+    ["a malformed date", "waivers:\n  - { rule: EDGE-003, resource: { kind: Gateway, namespace: edge, name: gw }, justification: x, ticket: SEC-1, expires: 31/01/2027 }\n", 2, 'invalid config: `waivers.0.expires` "31/01/2027" is not in the expected form (a date YYYY-MM-DD)'],
     ["malformed YAML", "mesh: [\n", 2, expect.stringMatching(/^YAML syntax error/) as string],
   ])("reports %s with file and line, and never falls back silently", (_, text, line, message) => {
     const { diagnostics } = loadConfig(text);

@@ -7,7 +7,8 @@ const permissive = (name: string): string => cleanApp(name).replace("        - t
 
 /**
  * A pull request that shows every kind of line the check run and comment carry: a new blocking
- * finding, a waived one, a pre-existing one, a new medium one under `failOn: high`, a new low
+ * finding, a waived one, a pre-existing one, a new medium one under `failOn: high` (AUTHN-002,
+ * lowered by an override), a new low
  * one, a head error and a head warning, an unmet approval, and two mesh changes.
  */
 export function failingPullRequest(): Verdict {
@@ -24,6 +25,7 @@ export function failingPullRequest(): Verdict {
   };
   const config = `rules:
   failOn: high
+  overrides: { AUTHN-002: { severity: medium } }
 waivers:
   - rule: MTLS-002
     resource: { kind: PeerAuthentication, namespace: shop, name: orders }

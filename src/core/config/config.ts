@@ -14,7 +14,11 @@ export interface GatewayRef {
 
 export interface Waiver {
   rule: string;
-  resource: { kind: string; namespace?: string; name: string };
+  resource: { kind: string; namespace: string; name: string };
+  /** The key at fault (as findings name it); absent: every key of the rule on the resource. */
+  key?: string;
+  /** The value at fault; absent: whatever value the waived finding had. */
+  value?: string;
   justification: string;
   ticket: string;
   expires: string;

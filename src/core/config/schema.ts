@@ -101,13 +101,15 @@ export const configSchema = {
           resource: {
             type: "object",
             additionalProperties: false,
-            required: ["kind", "name"],
+            required: ["kind", "namespace", "name"],
             properties: {
               kind: { type: "string", minLength: 1 },
-              namespace: { type: "string", minLength: 1 },
+              namespace: { type: "string", minLength: 1, description: "The resource's namespace: a waiver names exactly one resource." },
               name: { type: "string", minLength: 1 },
             },
           },
+          key: { type: "string", minLength: 1, description: "The key at fault, as the finding names it; absent: every key of the rule on the resource." },
+          value: { type: "string", minLength: 1, description: "The value at fault; absent: the value the finding had when it was waived (on the base branch)." },
           justification: { type: "string", minLength: 1 },
           ticket: { type: "string", minLength: 1 },
           expires: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$" },

@@ -12,7 +12,7 @@ const ruleSchema = {
     id: { type: "string", pattern: "^[A-Z]+-[0-9]{3}$" },
     title: { type: "string", minLength: 1 },
     severity: { type: "string", enum: ["critical", "high", "medium", "low"] },
-    controls: { type: "array", minItems: 1, items: { type: "string", pattern: "^CC[0-9]+\\.[0-9]+$" } },
+    controls: { type: "array", minItems: 1, items: { type: "string", pattern: "^(CC|A|C|PI|P)[0-9]+\\.[0-9]+$" } },
     description: { type: "string", minLength: 1 },
     istioDefault: { type: "string", minLength: 1 },
     remediation: { type: "string", minLength: 1 },

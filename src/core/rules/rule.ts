@@ -1,5 +1,6 @@
 import type { Config, Severity } from "../config/config.js";
 import type { RenderResult, Resource } from "../types.js";
+import type { PolicyScope } from "../authorization/policy-scope.js";
 import type { MeshIndex } from "./mesh-index.js";
 
 /** A rule as written in `rules/<ID>.yaml`: metadata, and the template that checks it. */
@@ -41,12 +42,27 @@ export interface FindingDraft {
    * resource identity it makes the fingerprint that tells new findings from pre-existing ones.
    */
   key: string;
+  /**
+   * What the resource at fault covers (the mesh, a namespace, the workloads of a selector, the
+   * targets of `targetRefs`): a finding whose scope widened is new, even on an unchanged key.
+   */
+  scope?: PolicyScope;
+  /**
+   * The value at fault (a mode, a host): a finding whose value changed is new. With a `rank`,
+   * only a change to a higher rank (worse) is; a lower one leaves it pre-existing.
+   */
+  value?: FindingValue;
   /** Values for the rule's message placeholders. */
   values: Record<string, string | number>;
   /** JSON pointer of the field at fault, so the annotation lands on the trait that wrote it. */
   pointer?: string;
   /** An explicit location (a finding on the config file). */
   location?: { file: string; line: number };
+}
+
+export interface FindingValue {
+  text: string;
+  rank?: number;
 }
 
 export interface RuleTemplate<P = Record<string, unknown>> {

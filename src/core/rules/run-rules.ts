@@ -1,6 +1,7 @@
 import type { Config, Severity } from "../config/config.js";
+import { scopeText, type PolicyScope } from "../authorization/policy-scope.js";
 import { identityOf, scopeLabel } from "../render/identity.js";
-import type { Rule, RuleInput } from "./rule.js";
+import type { FindingValue, Rule, RuleInput } from "./rule.js";
 import { sourceOf } from "./source-of.js";
 import { TEMPLATES } from "./templates/index.js";
 
@@ -12,8 +13,12 @@ export interface RuleFinding {
   controls: string[];
   severity: Severity;
   message: string;
-  /** Rule + resource identity + the key at fault: equal fingerprints are the same finding. */
+  /** Rule + resource identity + the key at fault + its scope + the value at fault: equal fingerprints are the same finding. */
   fingerprint: string;
+  /** What exactly is at fault within the resource (a field, a host, a rule by its stable key). */
+  key: string;
+  scope?: PolicyScope;
+  value?: FindingValue;
   resource?: { kind: string; namespace: string; name: string; identity: string };
   file: string;
   line: number;
@@ -31,7 +36,7 @@ export function runRules(params: { rules: readonly Rule[]; input: RuleInput; ove
     if (!template) continue;
     for (const draft of template.check(input, rule.check?.params ?? {})) {
       const identity = draft.resource ? identityOf(draft.resource.object, draft.resource) : "";
-      const fingerprint = `${rule.id}|${identity}|${draft.key}`;
+      const fingerprint = [rule.id, identity, draft.key, ...(draft.scope ? [`scope=${scopeText(draft.scope)}`] : []), ...(draft.value ? [`value=${draft.value.text}`] : [])].join("|");
       if (seen.has(fingerprint)) continue;
       seen.add(fingerprint);
       const location = draft.location ?? (draft.resource ? sourceOf(draft.resource, draft.pointer) : { file: "", line: 1 });
@@ -44,6 +49,9 @@ export function runRules(params: { rules: readonly Rule[]; input: RuleInput; ove
         // A finding of one environment or workflow step says which: the same object elsewhere may be fine.
         message: scoped(fillMessage(rule.message, draft.values), draft.resource ? scopeLabel(draft.resource) : ""),
         fingerprint,
+        key: draft.key,
+        ...(draft.scope ? { scope: draft.scope } : {}),
+        ...(draft.value ? { value: draft.value } : {}),
         ...(object ? { resource: { kind: object.kind, namespace: object.metadata.namespace ?? "", name: object.metadata.name, identity } } : {}),
         file: location.file,
         line: location.line,

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../../src/core/config/config.js";
 import { classifyFindings } from "../../../src/core/rules/classify-findings.js";
 import { runRules, type RuleFinding } from "../../../src/core/rules/run-rules.js";
+import { stableKey } from "../../../src/core/rules/stable-key.js";
 import { catalogRules, ruleInput } from "../../support/rules.js";
 
 const ACCESS_RULES = ["AUTHZ-001", "AUTHZ-002", "AUTHZ-003", "AUTHN-001", "AUTHN-002", "EGRESS-002", "MESH-002"];
@@ -14,7 +15,7 @@ function findings(head: string, base?: string, config = defaultConfig()): RuleFi
 
 /** The finding keys, as `RULE kind/ns/name key`, without the API group. */
 function keys(list: RuleFinding[]): string[] {
-  return list.map((f) => `${f.rule} ${f.fingerprint.split("|").slice(1).join(" ").replace(/^[^/]*\//, "")}`).sort();
+  return list.map((f) => `${f.rule} ${(f.resource?.identity ?? "").replace(/^[^/]*\//, "")} ${f.key}`).sort();
 }
 
 const app = (traits: string, properties = "image: ghcr.io/acme/api:1.0.0\n        ports: [{ port: 8080 }]"): string => `
@@ -114,8 +115,8 @@ spec:
     - {}
 `;
     expect(keys(findings(head))).toEqual([
-      "AUTHZ-002 AuthorizationPolicy/shop/p rules/1",
-      "AUTHZ-003 AuthorizationPolicy/shop/p rules/0/to/0/operation/notPaths",
+      `AUTHZ-002 AuthorizationPolicy/shop/p rule/${stableKey({})}`,
+      `AUTHZ-003 AuthorizationPolicy/shop/p rule/${stableKey({ from: [{ source: { principals: ["cluster.local/ns/shop/sa/web"] } }], to: [{ operation: { notPaths: ["/admin/*"] } }] })}/to/${stableKey({ notPaths: ["/admin/*"] })}/notPaths`,
     ]);
   });
 
@@ -137,12 +138,13 @@ ${rulesText}`;
 
   it("key MESH-002 by annotation and anchor it at the component's properties", () => {
     const head = app("        - type: mtls", `image: ghcr.io/acme/api:1.0.0
+        ports: [{ port: 8080 }]
         annotations:
           sidecar.istio.io/inject: "false"
           proxy.istio.io/config: "controlPlaneAuthPolicy: NONE"`);
     const list = findings(head);
     expect(keys(list)).toEqual([
-      "AUTHZ-001 Deployment/shop/api no-allow-policy",
+      "AUTHZ-001 Deployment/shop/api open-to-every-caller",
       "MESH-002 Deployment/shop/api annotations/proxy.istio.io/config/controlPlaneAuthPolicy",
       "MESH-002 Deployment/shop/api annotations/sidecar.istio.io/inject",
     ]);

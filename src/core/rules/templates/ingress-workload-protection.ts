@@ -1,27 +1,27 @@
-import type { Resource } from "../../types.js";
-import { asArray, at, asStrings, type Workload } from "../mesh-index.js";
+import { workloadAccess } from "../../authorization/workload-access.js";
+import type { Workload } from "../mesh-index.js";
 import { defineTemplate, type FindingDraft } from "../rule.js";
 import { ingressRoutes } from "./ingress-routes.js";
 
 /**
- * Workloads that an ingress gateway routes to and that nothing guards: no ALLOW
- * AuthorizationPolicy applies to them (any ALLOW, an allow-nothing one included, makes the
- * workload deny what it does not match) and no DENY policy requires a token
- * (`notRequestPrincipals: ["*"]`). A default-deny enforced outside the repository (config
- * `mesh.defaultDeny`) is an ALLOW policy that applies to every workload.
+ * Workloads that an ingress gateway routes to and that nothing guards, as Istio evaluates the
+ * policies on them: every caller gets in (no ALLOW policy applies, or one of its rules matches
+ * every request) and no policy turns away requests without a token on every HTTP port (a DENY
+ * narrowed by `to`, `when` or other sources does not). A default-deny enforced outside the
+ * repository (config `mesh.defaultDeny`) is an ALLOW policy that applies to every workload.
  */
 export const ingressWorkloadProtection = defineTemplate<Record<string, never>>({
   name: "ingress-workload-protection",
   paramsSchema: { type: "object", additionalProperties: false, properties: {} },
   check({ index, config }) {
-    if (config.mesh.defaultDeny) return [];
     const guarded = new Map<Workload, boolean>();
     const drafts: FindingDraft[] = [];
     for (const route of ingressRoutes(index)) {
       const { workload } = route;
       let isGuarded = guarded.get(workload);
       if (isGuarded === undefined) {
-        isGuarded = index.policiesOn("AuthorizationPolicy", workload).some(guards);
+        const access = workloadAccess({ workload, index, trustDomain: config.mesh.trustDomain, defaultDeny: config.mesh.defaultDeny });
+        isGuarded = !access.open || access.tokenRequired;
         guarded.set(workload, isGuarded);
       }
       if (isGuarded) continue;
@@ -35,13 +35,3 @@ export const ingressWorkloadProtection = defineTemplate<Record<string, never>>({
     return drafts;
   },
 });
-
-/** An ALLOW policy, or a DENY policy that turns away requests without a token. */
-function guards(policy: Resource): boolean {
-  const action = at(policy.object.spec, "action") ?? "ALLOW";
-  if (action === "ALLOW") return true;
-  if (action !== "DENY") return false;
-  return asArray(at(policy.object.spec, "rules")).some((rule) =>
-    asArray(at(rule, "from")).some((from) => asStrings(at(from, "source", "notRequestPrincipals")).includes("*")),
-  );
-}

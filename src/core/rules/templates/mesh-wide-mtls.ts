@@ -1,6 +1,7 @@
 import { CONFIG_PATH } from "../../config/config.js";
 import { at, isSelectorless } from "../mesh-index.js";
 import { defineTemplate, type FindingDraft } from "../rule.js";
+import { MTLS_MODE_RANK } from "./peer-authentication-mode.js";
 
 interface Params {
   /** The mode the mesh as a whole must enforce. */
@@ -28,6 +29,7 @@ export const meshWideMtls = defineTemplate<Params>({
       return [
         {
           key: "config:mesh.mtls",
+          value: { text: config.mesh.mtls, rank: MTLS_MODE_RANK[config.mesh.mtls] ?? 3 },
           location: { file: CONFIG_PATH, line: 1 },
           values: {
             mode: config.mesh.mtls,
@@ -46,6 +48,7 @@ export const meshWideMtls = defineTemplate<Params>({
         {
           resource: pa,
           key: "mtls.mode",
+          value: { text: mode, rank: MTLS_MODE_RANK[mode] ?? 3 },
           pointer: "/spec/mtls/mode",
           values: {
             mode: typeof written === "string" && written !== mode ? `${written}, hence ${mode}` : mode,

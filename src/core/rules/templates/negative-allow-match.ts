@@ -1,5 +1,7 @@
+import { policyScope } from "../../authorization/policy-scope.js";
 import { asObject, asArray, at } from "../mesh-index.js";
 import { defineTemplate, type FindingDraft } from "../rule.js";
+import { stableKey } from "../stable-key.js";
 import { actionOf, pointerSegment, rulesOf, securityResources } from "./authorization-scope.js";
 
 interface NegativeAllowMatchParams {
@@ -9,7 +11,9 @@ interface NegativeAllowMatchParams {
 
 /**
  * ALLOW rules that match by exclusion (`notPaths`, `notPrincipals`, …): they allow everything
- * but what they list, so every path, caller or method nobody thought of is allowed too.
+ * but what they list, so every path, caller or method nobody thought of is allowed too. Keyed
+ * by the rule's and the clause's content, not their positions: removing an earlier rule leaves
+ * the finding as it was.
  */
 export const negativeAllowMatch = defineTemplate<NegativeAllowMatchParams>({
   name: "negative-allow-match",
@@ -24,18 +28,21 @@ export const negativeAllowMatch = defineTemplate<NegativeAllowMatchParams>({
     for (const policy of securityResources(index, "AuthorizationPolicy")) {
       if (actionOf(policy) !== "ALLOW") continue;
       const name = `${policy.object.metadata.namespace ?? ""}/${policy.object.metadata.name}`;
+      const scope = policyScope(policy, index.rootNamespace);
       for (const { rule, index: i } of rulesOf(policy)) {
+        const ruleKey = `rule/${stableKey(rule)}`;
         const clauses = [
-          ...asArray(at(rule, "from")).map((f, j) => ({ path: `rules/${i}/from/${j}/source`, clause: at(f, "source") })),
-          ...asArray(at(rule, "to")).map((t, j) => ({ path: `rules/${i}/to/${j}/operation`, clause: at(t, "operation") })),
-          ...asArray(at(rule, "when")).map((w, j) => ({ path: `rules/${i}/when/${j}`, clause: w })),
+          ...asArray(at(rule, "from")).map((f, j) => ({ path: `rules/${i}/from/${j}/source`, key: `${ruleKey}/from/${stableKey(at(f, "source"))}`, clause: at(f, "source") })),
+          ...asArray(at(rule, "to")).map((t, j) => ({ path: `rules/${i}/to/${j}/operation`, key: `${ruleKey}/to/${stableKey(at(t, "operation"))}`, clause: at(t, "operation") })),
+          ...asArray(at(rule, "when")).map((w, j) => ({ path: `rules/${i}/when/${j}`, key: `${ruleKey}/when/${stableKey(w)}`, clause: w })),
         ];
-        for (const { path, clause } of clauses) {
+        for (const { path, key, clause } of clauses) {
           for (const [field, value] of Object.entries(asObject(clause))) {
             if (!fields.includes(field) || asArray(value).length === 0) continue;
             drafts.push({
               resource: policy,
-              key: `${path}/${field}`,
+              key: `${key}/${field}`,
+              scope,
               pointer: `/spec/${path}/${pointerSegment(field)}`,
               values: { policy: name, rule: i, field },
             });

@@ -1,35 +1,32 @@
-import { bindsByTargetRef, isSelectorless } from "../mesh-index.js";
+import { workloadAccess } from "../../authorization/workload-access.js";
 import { defineTemplate, type FindingDraft } from "../rule.js";
-import { actionOf, isAllowNothing, isSecurityResource, securityResources } from "./authorization-scope.js";
 
 /**
- * Workloads that accept every request because nothing denies by default: their namespace has
- * no allow-nothing policy (selector-less, in the namespace or the root namespace) and no ALLOW
- * policy selects them. Istio allows all traffic to a workload that no ALLOW policy applies to.
- * Skipped entirely when the config says a default-deny is enforced outside the repository.
+ * Workloads that accept every caller: no ALLOW policy applies to them (no default-deny in their
+ * namespace or the root namespace, none selecting them), or one that applies has a rule that
+ * matches every request, which undoes the default-deny beside it. A workload that serves no
+ * port (a worker without Service or container port) takes no requests, so needs none. Skipped
+ * when the config says a default-deny is enforced outside the repository, unless a rule of the
+ * repository matches every request anyway.
  */
 export const openByDefault = defineTemplate<Record<string, never>>({
   name: "open-by-default",
   paramsSchema: { type: "object", additionalProperties: false, properties: {} },
   check({ index, config }) {
-    if (config.mesh.defaultDeny) return [];
-    const policies = securityResources(index, "AuthorizationPolicy");
-    const allows = policies.filter((p) => actionOf(p) === "ALLOW" && !bindsByTargetRef(p));
-    const defaultDeny = new Set<string>();
-    for (const policy of allows) {
-      if (!isAllowNothing(policy) || !isSelectorless(policy)) continue;
-      const namespace = policy.object.metadata.namespace ?? "";
-      if (namespace === index.rootNamespace) return [];
-      defaultDeny.add(namespace);
-    }
     const drafts: FindingDraft[] = [];
     for (const workload of index.workloads) {
-      if (defaultDeny.has(workload.namespace)) continue;
-      if (index.policiesOn("AuthorizationPolicy", workload).some((p) => isSecurityResource(p) && actionOf(p) === "ALLOW")) continue;
+      const access = workloadAccess({ workload, index, trustDomain: config.mesh.trustDomain, defaultDeny: config.mesh.defaultDeny });
+      if (!access.open || access.ports.length === 0) continue;
+      const open = access.open;
+      const reason =
+        open.reason === "no-allow-policy"
+          ? `no ALLOW policy applies to it and namespace ${workload.namespace} has no default-deny`
+          : `rule ${open.rule} of ALLOW policy ${open.policy.object.metadata.namespace ?? ""}/${open.policy.object.metadata.name} matches every request`;
       drafts.push({
         resource: workload.resource,
-        key: "no-allow-policy",
-        values: { workload: `${workload.namespace}/${workload.name}`, kind: workload.resource.object.kind, namespace: workload.namespace },
+        key: "open-to-every-caller",
+        value: { text: open.reason === "no-allow-policy" ? "no ALLOW policy" : `allow-all rule in ${open.policy.object.metadata.namespace ?? ""}/${open.policy.object.metadata.name}` },
+        values: { workload: `${workload.namespace}/${workload.name}`, kind: workload.resource.object.kind, namespace: workload.namespace, reason },
       });
     }
     return drafts;

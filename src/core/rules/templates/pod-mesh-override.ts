@@ -1,10 +1,12 @@
 import { parseDocument } from "yaml";
-import type { JsonValue } from "../../types.js";
+import { kindInfo } from "../../kinds.js";
+import type { JsonValue, Resource } from "../../types.js";
 import { at, stringMap } from "../mesh-index.js";
 import { defineTemplate, type FindingDraft } from "../rule.js";
 import { pointerSegment } from "./authorization-scope.js";
 
-type Place = "annotations" | "labels";
+/** Where an override is written: the pod's annotations or labels, or its Namespace's labels. */
+type Place = "annotations" | "labels" | "namespaceLabels";
 
 interface Override {
   /** The annotation or label name. */
@@ -17,8 +19,6 @@ interface Override {
 }
 
 interface PodMeshOverrideParams {
-  /** Where each workload kind keeps its pod template (a JSON pointer; "" for a Pod itself). */
-  podTemplates: Record<string, string>;
   overrides: Override[];
   /** Fields of the per-pod proxy configuration annotation that weaken the proxy. */
   proxyConfig: { annotation: string; fields: { field: string; values: string[] }[] };
@@ -28,17 +28,19 @@ const strings = { type: "array", minItems: 1, uniqueItems: true, items: { type: 
 
 /**
  * Pod templates that take a workload out of the mesh, or part of its traffic out of the proxy:
- * no sidecar, ports or address ranges excluded from capture, mTLS switched off for the pod.
- * Traffic that bypasses the proxy bypasses mTLS and every authorization policy with it.
+ * no sidecar, a proxy image, bootstrap or injection template of its own, ports or address
+ * ranges excluded from capture, mTLS switched off for the pod; and Namespaces whose labels do
+ * so for every pod in them. Traffic that bypasses the proxy bypasses mTLS and every
+ * authorization policy with it. Every workload kind of the kinds registry is read, at the pod
+ * template the registry names.
  */
 export const podMeshOverride = defineTemplate<PodMeshOverrideParams>({
   name: "pod-mesh-override",
   paramsSchema: {
     type: "object",
     additionalProperties: false,
-    required: ["podTemplates", "overrides", "proxyConfig"],
+    required: ["overrides", "proxyConfig"],
     properties: {
-      podTemplates: { type: "object", minProperties: 1, additionalProperties: { type: "string", pattern: "^(/.*)?$" } },
       overrides: {
         type: "array",
         minItems: 1,
@@ -50,7 +52,7 @@ export const podMeshOverride = defineTemplate<PodMeshOverrideParams>({
           not: { required: ["values", "except"], properties: { values: {}, except: {} } },
           properties: {
             name: { type: "string", minLength: 1 },
-            in: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", enum: ["annotations", "labels"] } },
+            in: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", enum: ["annotations", "labels", "namespaceLabels"] } },
             values: strings,
             except: strings,
           },
@@ -75,13 +77,13 @@ export const podMeshOverride = defineTemplate<PodMeshOverrideParams>({
       },
     },
   },
-  check({ render }, { podTemplates, overrides, proxyConfig }) {
-    const drafts: FindingDraft[] = [];
-    for (const resource of render.resources) {
-      const template = podTemplates[resource.object.kind];
-      if (template === undefined) continue;
+  check({ index }, { overrides, proxyConfig }) {
+    const drafts: FindingDraft[] = [...namespaceOverrides(index.ofKind("Namespace"), overrides)];
+    for (const { resource } of index.workloads) {
+      const segments = kindInfo(resource.object)?.podTemplate ?? [];
+      const template = segments.map((s) => `/${pointerSegment(s)}`).join("");
       const root: JsonValue = resource.object;
-      const metadata = at(root, ...segmentsOf(template), "metadata");
+      const metadata = at(root, ...segments, "metadata");
       const workload = `${resource.object.kind} ${resource.object.metadata.namespace ?? ""}/${resource.object.metadata.name}`;
       const place = (where: Place, name: string): string => `${template}/metadata/${where}/${pointerSegment(name)}`;
       for (const where of ["annotations", "labels"] as const) {
@@ -89,7 +91,7 @@ export const podMeshOverride = defineTemplate<PodMeshOverrideParams>({
         for (const override of overrides) {
           const value = present[override.name];
           if (value === undefined || !override.in.includes(where) || !isOverride(override, value)) continue;
-          drafts.push({ resource, key: `${where}/${override.name}`, pointer: place(where, override.name), values: { workload, where: where.slice(0, -1), name: override.name, value: JSON.stringify(value) } });
+          drafts.push({ resource, key: `${where}/${override.name}`, value: { text: value }, pointer: place(where, override.name), values: { workload, where: where.slice(0, -1), name: override.name, value: JSON.stringify(value) } });
         }
       }
       const proxy = stringMap(at(metadata, "annotations"))[proxyConfig.annotation];
@@ -110,6 +112,26 @@ export const podMeshOverride = defineTemplate<PodMeshOverrideParams>({
   },
 });
 
+/** Namespace labels that take every pod of the namespace out of the proxy (`istio-injection: disabled`). */
+function namespaceOverrides(namespaces: readonly Resource[], overrides: readonly Override[]): FindingDraft[] {
+  return namespaces.flatMap((namespace) => {
+    const labels = stringMap(at(namespace.object, "metadata", "labels"));
+    return overrides.flatMap((override): FindingDraft[] => {
+      const value = labels[override.name];
+      if (value === undefined || !override.in.includes("namespaceLabels") || !isOverride(override, value)) return [];
+      return [
+        {
+          resource: namespace,
+          key: `namespaceLabels/${override.name}`,
+          value: { text: value },
+          pointer: `/metadata/labels/${pointerSegment(override.name)}`,
+          values: { workload: `Namespace ${namespace.object.metadata.name}`, where: "label (for every pod of the namespace)", name: override.name, value: JSON.stringify(value) },
+        },
+      ];
+    });
+  });
+}
+
 function isOverride(override: Override, value: string): boolean {
   if (override.values) return matches(override.values, value);
   return !matches(override.except ?? [""], value);
@@ -118,10 +140,6 @@ function isOverride(override: Override, value: string): boolean {
 function matches(list: string[], value: string): boolean {
   const normalized = value.trim().toLowerCase();
   return list.some((v) => v.trim().toLowerCase() === normalized);
-}
-
-function segmentsOf(pointer: string): string[] {
-  return pointer === "" ? [] : pointer.slice(1).split("/").map((s) => s.replace(/~1/g, "/").replace(/~0/g, "~"));
 }
 
 /** The annotation's YAML, or nothing when it does not parse (the injector would refuse the pod). */

@@ -10,8 +10,9 @@ interface WildcardEgressHostParams {
 
 /**
  * External ServiceEntry hosts that open egress to the whole internet, or to every name anyone
- * can register under a public suffix: `*`, `*.com`, `*.co.uk`. A wildcard under a registered
- * domain (`*.example.com`) is the owner's to vouch for, and is not a finding.
+ * can register under a public suffix: `*`, `*.com`, `*.co.uk`, and wildcards that hold a public
+ * suffix further down (`*.amazonaws.com` holds `s3.amazonaws.com`, so every bucket). A wildcard
+ * under a registered domain (`*.example.com`) is the owner's to vouch for, and is not a finding.
  */
 export const wildcardEgressHost = defineTemplate<WildcardEgressHostParams>({
   name: "wildcard-egress-host",
@@ -34,7 +35,7 @@ export const wildcardEgressHost = defineTemplate<WildcardEgressHostParams>({
       asArray(at(entry.object.spec, "hosts")).forEach((host, i) => {
         if (typeof host !== "string") return;
         const name = host.trim().toLowerCase().replace(/\.$/, "");
-        const scope = name === "*" ? "every host" : name.startsWith("*.") && suffixes.has(name.slice(2)) ? `every name registered under the public suffix .${name.slice(2)}` : undefined;
+        const scope = name === "*" ? "every host" : name.startsWith("*.") ? suffixScope(name.slice(2), suffixes) : undefined;
         if (!scope) return;
         drafts.push({
           resource: entry,
@@ -47,3 +48,10 @@ export const wildcardEgressHost = defineTemplate<WildcardEgressHostParams>({
     return drafts;
   },
 });
+
+/** What a wildcard `*.<base>` admits when a public suffix is `base` or lies under it; undefined otherwise. */
+function suffixScope(base: string, suffixes: ReadonlySet<string>): string | undefined {
+  if (suffixes.has(base)) return `every name registered under the public suffix .${base}`;
+  const held = [...suffixes].filter((s) => s.endsWith(`.${base}`)).sort();
+  return held.length > 0 ? `every name registered under the public suffix${held.length > 1 ? "es" : ""} ${held.map((s) => `.${s}`).join(", ")} it holds` : undefined;
+}

@@ -1,0 +1,54 @@
+import ipaddr from "ipaddr.js";
+
+interface Range {
+  v6: boolean;
+  start: bigint;
+  end: bigint;
+}
+
+function toBigInt(bytes: number[]): bigint {
+  return bytes.reduce((n, b) => (n << 8n) | BigInt(b), 0n);
+}
+
+/** A CIDR or a single address as a range; undefined when it is neither. */
+export function rangeOf(block: string): Range | undefined {
+  try {
+    const [address, bits] = block.includes("/") ? ipaddr.parseCIDR(block) : (() => {
+      const a = ipaddr.parse(block);
+      return [a, a.kind() === "ipv6" ? 128 : 32] as const;
+    })();
+    const v6 = address.kind() === "ipv6";
+    const width = v6 ? 128 : 32;
+    const value = toBigInt(address.toByteArray());
+    const host = (1n << BigInt(width - bits)) - 1n;
+    return { v6, start: value & ~host, end: (value & ~host) | host };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether an address lies in one of the blocks (IPv4 addresses match IPv4 blocks only, as in Envoy). */
+export function inBlocks(address: string, blocks: readonly string[]): boolean {
+  const point = rangeOf(address);
+  if (!point) return false;
+  return blocks.some((block) => {
+    const range = rangeOf(block);
+    return range !== undefined && range.v6 === point.v6 && range.start <= point.start && point.start <= range.end;
+  });
+}
+
+/** Which whole address spaces the blocks cover together (two halves of 0.0.0.0/0 cover IPv4). */
+export function coverage(blocks: readonly string[]): { v4: boolean; v6: boolean } {
+  const ranges = blocks.map(rangeOf).filter((r): r is Range => r !== undefined);
+  const covers = (v6: boolean): boolean => {
+    const max = (1n << (v6 ? 128n : 32n)) - 1n;
+    let next = 0n;
+    for (const r of ranges.filter((x) => x.v6 === v6).sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0))) {
+      if (r.start > next) return false;
+      if (r.end + 1n > next) next = r.end + 1n;
+      if (next > max) return true;
+    }
+    return false;
+  };
+  return { v4: covers(false), v6: covers(true) };
+}
