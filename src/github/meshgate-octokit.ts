@@ -1,6 +1,6 @@
 import type Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
-import { createsContent, lanesFor } from "./github-lanes.js";
+import { createsContent, lanesFor, writePriority } from "./github-lanes.js";
 
 /** The longest wait GitHub may ask for that an evaluation sits out; past it, the check says "could not evaluate" (re-run it later). */
 export const SECONDARY_RATE_LIMIT_MAX_WAIT_SECONDS = 60;
@@ -35,7 +35,9 @@ function contentPacing(octokit: Pick<Client, "hook">, options: Record<string, un
   const throttle = (options.throttle ?? {}) as ThrottleOptions;
   if (throttle.enabled === false) return;
   const lane = lanesFor(throttle).content.key(throttle.id ?? "app");
-  octokit.hook.wrap("request", (request, requestOptions) => (createsContent(requestOptions) ? lane.schedule(async () => request(requestOptions)) : request(requestOptions)));
+  octokit.hook.wrap("request", (request, requestOptions) =>
+    createsContent(requestOptions) ? lane.schedule({ priority: writePriority(requestOptions) }, async () => request(requestOptions)) : request(requestOptions),
+  );
 }
 
 /**

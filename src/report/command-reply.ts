@@ -12,7 +12,8 @@ export type CommandAnswer =
   | { kind: "render"; headSha: string; app?: string; resources: readonly Resource[]; diagnostics: readonly Diagnostic[] }
   | { kind: "diff"; headSha: string; changes: ChangeSet }
   | { kind: "explain"; rules: readonly Rule[]; id?: string }
-  | { kind: "recheck"; headSha: string; title: string }
+  /** The evaluation was queued: the check, not the reply, gives its verdict (a reply waiting for it would hold a command worker). */
+  | { kind: "recheck"; headSha: string }
   | { kind: "refused"; command: string; user: string; permission: string }
   | { kind: "failed"; command: string; reason: string };
 
@@ -47,7 +48,7 @@ export function commandReply(answer: CommandAnswer): string {
     case "explain":
       return explainReply(answer.rules, answer.id);
     case "recheck":
-      return `Evaluated ${code(short(answer.headSha))} again: **${html(answer.title)}**. The \`meshgate\` check has the details.\n`;
+      return `Evaluating ${code(short(answer.headSha))} again: the \`meshgate\` check will show the verdict.\n`;
     case "refused":
       return `Sorry @${answer.user}, ${code(`/${answer.command}`)} needs write permission on this repository (yours: ${html(answer.permission)}). Someone with write access can run it; pushing a commit evaluates the pull request again too.\n`;
     case "failed":
