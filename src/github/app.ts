@@ -115,7 +115,10 @@ export function startApp(probot: Probot, options: AppOptions = {}): StartedApp {
   const worker: WorkerDeps = {
     state,
     queue,
-    log: probot.log,
+    // Probot's log exists once it is initialised, which may be after the app is loaded.
+    get log() {
+      return probot.log;
+    },
     clientFor: (installationId) => installationClient({ probot, installationId, ...(options.shared ? { shared: options.shared } : {}) }),
   };
   queue.work(jobRunner(worker));
