@@ -2,7 +2,7 @@ import type { ChangeSet } from "../core/diff/change-set.js";
 import type { Rule } from "../core/rules/rule.js";
 import type { Diagnostic, Resource } from "../core/types.js";
 import { COMMENT_LIMIT, diffMarkdown } from "./diff-markdown.js";
-import { fenceFor, html, inline } from "./markdown-text.js";
+import { code as codeText, fenceFor, html, inline } from "./markdown-text.js";
 import { renderYaml } from "./render-output.js";
 import { explainRule } from "./rules-report.js";
 
@@ -103,11 +103,9 @@ function explainReply(rules: readonly Rule[], id: string | undefined): string {
     : `There is no rule ${code(id)}. The catalog has ${known}.\n`;
 }
 
-/** User text (an app name, a command) as inline code that the text cannot break out of. */
+/** User text (an app name, a command) as inline code that the text cannot break out of, clipped. */
 function code(text: string): string {
-  const clipped = text.length > 80 ? `${text.slice(0, 80)}…` : text;
-  // Markdown still applies between HTML tags: its punctuation is escaped too.
-  return `<code>${html(clipped).replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)}</code>`;
+  return codeText(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 }
 
 function short(sha: string): string {
