@@ -33,8 +33,8 @@ export interface StartedApp {
   queue: JobQueue;
   /** The outcome of a delivery the handlers saw, taken (asked once, by the server answering it). */
   takeOutcome(id: string): DeliveryOutcome | undefined;
-  /** What the worker side needs (undefined when this process does not work). */
-  worker?: WorkerDeps;
+  /** What the worker side needs: running the queue's jobs with it is what `work` does. */
+  worker: WorkerDeps;
 }
 
 /**
@@ -111,7 +111,6 @@ export function startApp(probot: Probot, options: AppOptions = {}): StartedApp {
     outcomes.delete(id);
     return outcome;
   };
-  if (options.work === false) return { state, queue, takeOutcome };
   const worker: WorkerDeps = {
     state,
     queue,
@@ -121,7 +120,7 @@ export function startApp(probot: Probot, options: AppOptions = {}): StartedApp {
     },
     clientFor: (installationId) => installationClient({ probot, installationId, ...(options.shared ? { shared: options.shared } : {}) }),
   };
-  queue.work(jobRunner(worker));
+  if (options.work !== false) queue.work(jobRunner(worker));
   return { state, queue, takeOutcome, worker };
 }
 

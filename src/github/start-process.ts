@@ -63,7 +63,7 @@ export async function startProcess(params: { role: "web" | "worker" }): Promise<
     app,
     stop: async () => {
       await queue.drain(config.drainMs);
-      if (app.worker) await completeOpenChecks({ deps: app.worker });
+      if (work) await completeOpenChecks({ deps: app.worker });
       await redis?.close();
     },
   };
