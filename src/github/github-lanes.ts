@@ -108,13 +108,12 @@ const UNPACED = {
  * queued behind an evaluation's reads for its slot in flight. A retry keeps the plugin's own priority.
  */
 function prioritised(group: Bottleneck.Group): Bottleneck.Group {
-  const keyed = (id?: string) => {
+  const keyed = (id?: string): Bottleneck => {
     const limiter = group.key(id ?? "");
     const schedule = limiter.schedule.bind(limiter) as (options: Bottleneck.JobOptions, task: (...args: unknown[]) => PromiseLike<unknown>, ...args: unknown[]) => Promise<unknown>;
-    return {
-      schedule: (options: Bottleneck.JobOptions, task: (...args: unknown[]) => PromiseLike<unknown>, ...args: unknown[]): Promise<unknown> =>
-        schedule({ ...options, priority: options.priority ?? writePriority(args[0] as RequestOptions) }, task, ...args),
-    };
+    const prioritisedSchedule = (options: Bottleneck.JobOptions, task: (...args: unknown[]) => PromiseLike<unknown>, ...args: unknown[]): Promise<unknown> =>
+      schedule({ ...options, priority: options.priority ?? writePriority(args[0] as RequestOptions) }, task, ...args);
+    return new Proxy(limiter, { get: (target, name, receiver) => (name === "schedule" ? prioritisedSchedule : Reflect.get(target, name, receiver)) as unknown });
   };
   return new Proxy(group, { get: (target, name, receiver) => (name === "key" ? keyed : Reflect.get(target, name, receiver)) as unknown });
 }
@@ -123,7 +122,8 @@ function prioritised(group: Bottleneck.Group): Bottleneck.Group {
 export function writePriority(options: RequestOptions): number {
   if (!createsContent(options)) return WRITE_PRIORITY.read;
   const method = (options.method ?? "GET").toUpperCase();
-  const path = new URL(options.url ?? "/", "http://github.invalid").pathname.replace(/^\/api\/v3/, "");
+  // The URL as the client has it: a template ("/repos/{owner}/…") or a path, without its query.
+  const path = (options.url ?? "/").replace(/^https?:\/\/[^/]+/, "").split("?")[0]?.replace(/^\/api\/v3/, "") ?? "/";
   if (/\/check-runs\/[^/]+$/.test(path) && method === "PATCH") return WRITE_PRIORITY.completeCheck;
   if (/\/check-runs$/.test(path) && method === "POST") return WRITE_PRIORITY.createCheck;
   if (/\/issues\/(\d+|\{issue_number\})\/comments$|\/issues\/comments\/[^/]+$/.test(path)) return WRITE_PRIORITY.comment;

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { Logger, Probot } from "probot";
+import type { Probot } from "probot";
 
 /** GitHub caps webhook payloads at 25 MB; anything larger is not GitHub's, and is refused before it is buffered. */
 export const MAX_PAYLOAD_BYTES = 25 * 1024 * 1024;
@@ -17,8 +17,13 @@ const REQUIRED_HEADERS = ["x-github-event", "x-github-delivery", "x-hub-signatur
  * jobs, and answered: the evaluation happens off the request path, so the answer comes in
  * milliseconds whatever the repository. Errors are answered without internal detail (the log has it).
  */
-export function webhookServer(params: { probot: Probot; webhookPath: string; healthy: () => Promise<boolean>; log: Logger; outcomeOf?: (id: string) => string | undefined }): Server {
-  const { probot, webhookPath, healthy, log } = params;
+export function webhookServer(params: { probot: Probot; webhookPath: string; healthy: () => Promise<boolean>; outcomeOf?: (id: string) => string | undefined }): Server {
+  const { probot, webhookPath, healthy } = params;
+  // Probot's log exists once it is initialised: read when needed.
+  const log = {
+    error: (object: object, message: string) => { probot.log.error(object, message); },
+    warn: (object: object, message: string) => { probot.log.warn(object, message); },
+  };
   return createServer((req, res) => {
     void handle(req, res).catch((error: unknown) => {
       log.error({ err: error }, "meshgate's server failed a request");

@@ -80,7 +80,7 @@ describe("the embedded queue: one job per pull request, latest head wins", () =>
     expect(w.standIn.checkRuns.map((r) => r.headSha)).toEqual([opened, fixed]);
   });
 
-  it("reviews of the current head while its evaluation runs: one check run on the head, completed once, with the later verdict", async () => {
+  it("reviews of the current head while its evaluation runs: one check run on the head, completed once, with the later verdict", { timeout: 30_000 }, async () => {
     const w = await world();
     const head = await w.sha("pr");
     // The evaluation waits on its blob reads while the reviews come in.
