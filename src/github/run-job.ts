@@ -1,3 +1,4 @@
+import { performance } from "node:perf_hooks";
 import type { Logger } from "probot";
 import { commandReply } from "../report/command-reply.js";
 import { couldNotEvaluateOutput } from "../report/check-run.js";
@@ -22,25 +23,32 @@ export interface WorkerDeps {
 export function jobRunner(deps: WorkerDeps): JobRunner {
   return async (job, control) => {
     const log = deps.log.child({ job: jobKey(job), deliveries: job.deliveries });
+    const started = performance.now();
     try {
       const octokit = await deps.clientFor(job.installationId);
       const context: EventContext = { octokit, log, id: job.deliveries.at(-1) ?? jobKey(job) };
-      switch (job.kind) {
-        case "pull-request":
-          { await runPullRequest({ deps, job, control, context }); return; }
-        case "merge-group":
-          { await runMergeGroup({ deps, job, control, context }); return; }
-        case "rerun":
-          { await runRerun({ deps, job, context }); return; }
-        case "command":
-          { await runCommand({ deps, job, context }); return; }
-      }
+      await runKind({ deps, job, control, context });
+      log.info(`meshgate ran job ${jobKey(job)} in ${Math.round(performance.now() - started)} ms`);
     } catch (error) {
       // Not even a check could be started (GitHub refused the token, say): a redelivery tries again.
       log.error({ err: error }, "meshgate could not run a job");
       await deps.queue.forgetDeliveries(job.deliveries);
     }
   };
+}
+
+function runKind(params: RunParams<Job> & { control: JobControl }): Promise<void> {
+  const { job } = params;
+  switch (job.kind) {
+    case "pull-request":
+      return runPullRequest({ ...params, job });
+    case "merge-group":
+      return runMergeGroup({ ...params, job });
+    case "rerun":
+      return runRerun({ ...params, job });
+    case "command":
+      return runCommand({ ...params, job });
+  }
 }
 
 interface RunParams<J extends Job> {
