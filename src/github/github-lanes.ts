@@ -17,11 +17,18 @@ export const CONCURRENT_REQUESTS = 25;
  */
 export const CONTENT_BURST = 10;
 export const CONTENT_REFILL_MS = 1000;
+/**
+ * How long one write may hold its installation's content lane. Bottleneck's clustering frees a
+ * job's slot only when its client says it ended or its `expiration` passes: a process killed
+ * mid-write (SIGKILL, an out-of-memory kill) would otherwise hold the lane, shared through
+ * Redis, for ever, and no write of that installation would go again.
+ */
+export const WRITE_EXPIRATION_MS = 20_000;
 
 /**
  * GitHub's secondary limits on content creation, per installation: the budget the lanes keep
  * within. The per-minute cap is kept by the bucket above (CONTENT_BURST plus one a second is at
- * most 70 in any minute); the hourly cap by a second bucket chained behind it.
+ * most 70 in any minute); the hourly cap by a second bucket a write passes first.
  */
 export const CONTENT_BUDGET = { perMinute: 80, perHour: 500 } as const;
 const HOUR_MS = 60 * 60 * 1000;
@@ -45,7 +52,7 @@ export interface Lanes {
   write: Bottleneck.Group;
   /** Content-creating requests, per installation. */
   content: Bottleneck.Group;
-  /** The hourly budget, chained behind `content`: a write takes one from each. */
+  /** The hourly budget: a write takes one from it, then waits its turn in `content` (see contentPacing). */
   hourly: Bottleneck.Group;
 }
 
@@ -78,9 +85,6 @@ export function lanesFor(params: { Bottleneck?: typeof Bottleneck; connection?: 
     reservoirIncreaseInterval: CONTENT_REFILL_MS,
     reservoirIncreaseMaximum: CONTENT_BURST,
     ...shared,
-  });
-  content.on("created", (limiter, key) => {
-    limiter.chain(hourly.key(key));
   });
   const lanes: Lanes = {
     global: prioritised(new Limiter.Group({ id: "meshgate-global", maxConcurrent: CONCURRENT_REQUESTS, ...shared })),

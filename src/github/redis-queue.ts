@@ -65,7 +65,9 @@ export class RedisQueue implements JobQueue {
     this.#queues = { gate: new Queue(`${PREFIX}-gate`, { connection }), command: new Queue(`${PREFIX}-command`, { connection }) };
     this.ledger = new RedisLedger(params.redis);
     // The throttling lanes as Probot shares them through REDIS_URL: Bottleneck's clustering on the same server.
-    this.bottleneckConnection = new Bottleneck.IORedisConnection({ client: params.redis });
+    // Its own connection, not lazy: Bottleneck subscribes on a duplicate of it and waits for that
+    // one to be ready, which a lazy client's duplicate never is (every write would hang).
+    this.bottleneckConnection = new Bottleneck.IORedisConnection({ client: params.redis.duplicate({ lazyConnect: false }) });
     this.bottleneckConnection.on("error", (error: Error) => {
       params.log.error({ err: error }, "meshgate's rate-limit lanes lost Redis");
     });
