@@ -9,6 +9,8 @@ import { deliverWebhook, signedDelivery, type GitHubStandIn, type StoredCheckRun
 
 /** Probot's default webhook path (probot/lib/server/server.js, defaultWebhookPath). */
 export const WEBHOOK_PATH = "/api/github/webhooks";
+/** What `npm run worker` logs (at info) once it takes jobs. */
+export const WORKER_READY = "meshgate worker taking jobs from Redis";
 
 const START_TIMEOUT_MS = 20_000;
 const STOP_TIMEOUT_MS = 5_000;
@@ -98,7 +100,16 @@ export class AppHarness {
    * be built: see ensureBuilt). Retries on another port if the one picked was taken meanwhile.
    * `nodeArguments` go before the script (a benchmark's diagnostic preload; never needed to run the app).
    */
-  static async start(params: { standIn: GitHubStandIn; root?: string; logLevel?: string; nodeArguments?: readonly string[] }): Promise<AppHarness> {
+  static async start(params: {
+    standIn: GitHubStandIn;
+    root?: string;
+    logLevel?: string;
+    nodeArguments?: readonly string[];
+    /** Further settings (REDIS_URL, MESHGATE_DRAIN_MS…), over the harness's own. */
+    env?: Record<string, string>;
+    /** `server` (default, `npm start`) or `worker` (`npm run worker`: no HTTP; ready once it says it takes jobs, at LOG_LEVEL info). */
+    script?: "server" | "worker";
+  }): Promise<AppHarness> {
     const root = params.root ?? process.cwd();
     const { privateKey } = generateKeyPairSync("rsa", { modulusLength: 2048, privateKeyEncoding: { type: "pkcs1", format: "pem" }, publicKeyEncoding: { type: "spki", format: "pem" } });
     const secret = randomBytes(20).toString("hex");
@@ -118,9 +129,11 @@ export class AppHarness {
         HOST: "127.0.0.1",
         GHE_HOST: new URL(params.standIn.url).host,
         GHE_PROTOCOL: "http",
-        LOG_LEVEL: params.logLevel ?? "warn",
+        LOG_LEVEL: params.logLevel ?? (params.script === "worker" ? "info" : "warn"),
+        ...params.env,
       });
-      const child = spawn(process.execPath, [...(params.nodeArguments ?? []), join(root, "dist/github/server.js")], { cwd: workDir, env, stdio: ["ignore", "pipe", "pipe"] });
+      const script = params.script === "worker" ? "dist/github/worker.js" : "dist/github/server.js";
+      const child = spawn(process.execPath, [...(params.nodeArguments ?? []), join(root, script)], { cwd: workDir, env, stdio: ["ignore", "pipe", "pipe"] });
       const output = { text: "" };
       const keep = (chunk: Buffer): void => {
         output.text = (output.text + chunk.toString("utf8")).slice(-MAX_LOG_CHARS);
@@ -138,7 +151,8 @@ export class AppHarness {
       });
       const harness = new AppHarness({ standIn: params.standIn, child, workDir, secret, port, output, exited });
       try {
-        await harness.#waitForPing();
+        if (params.script === "worker") await harness.waitFor("the worker taking jobs", () => (harness.logs.includes(WORKER_READY) ? true : undefined), START_TIMEOUT_MS);
+        else await harness.#waitForPing();
         return harness;
       } catch (error) {
         lastError = error;
@@ -190,6 +204,22 @@ export class AppHarness {
       if (performance.now() > deadline) throw new Error(`no ${what} within ${timeoutMs} ms${this.#logTail()}`);
       await sleep(POLL_MS);
     }
+  }
+
+  /** The process id (to kill it the hard way, as a crash would). */
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
+  /** Kills the process with SIGKILL, as a crash or an out-of-memory kill would, and waits for it to exit. */
+  async kill(): Promise<void> {
+    this.#child.kill("SIGKILL");
+    await this.#exited;
+  }
+
+  /** Resolves with the exit code once the process has exited (null for a signal). */
+  exited(): Promise<number | null> {
+    return this.#exited;
   }
 
   /** Stops the server (SIGTERM, then SIGKILL after 5 s) and removes its working directory. Safe to call twice. */

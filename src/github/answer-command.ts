@@ -3,11 +3,11 @@ import { diffRenders } from "../core/diff/diff-renders.js";
 import { renderSnapshot } from "../core/render/render-snapshot.js";
 import type { CommandAnswer } from "../report/command-reply.js";
 import type { Command } from "./commands.js";
-import { evaluateTarget, reasonOf, type AppState, type EventContext } from "./evaluate-target.js";
+import { reasonOf, type AppState, type EventContext } from "./evaluate-target.js";
 import { gatherInputs } from "./gather.js";
 import { statusOf } from "./gather-teams.js";
 import { fetchPullRequestTarget } from "./pull-request-target.js";
-import type { GitHubClient, RepoRef } from "./target.js";
+import type { EvaluationTarget, GitHubClient, RepoRef } from "./target.js";
 
 /** Who may re-run the gate: the permissions GitHub gives write access with (maintain reads as write). */
 const MAY_RECHECK: ReadonlySet<string> = new Set(["admin", "write"]);
@@ -20,6 +20,8 @@ interface CommandParams {
   number: number;
   /** Who wrote the command. */
   user: string;
+  /** Queues the evaluation a /recheck asks for (it coalesces with the pull request's other events). */
+  recheck: (target: EvaluationTarget) => Promise<void>;
 }
 
 /** What a command finds; a failure is an answer too (the reply says what went wrong). */
@@ -44,13 +46,13 @@ export async function answerCommand(params: CommandParams & { command: Command }
 }
 
 async function recheck(params: CommandParams): Promise<CommandAnswer> {
-  const { context, state, repo, number, user } = params;
+  const { context, repo, user, number } = params;
   const { octokit } = context;
   const permission = await permissionOf({ octokit, repo, user });
   if (!MAY_RECHECK.has(permission)) return { kind: "refused", command: "recheck", user, permission };
   const target = await fetchPullRequestTarget({ octokit, repo, number });
-  const output = await evaluateTarget({ context, state, check: { repo, headSha: target.headSha }, target });
-  return { kind: "recheck", headSha: target.headSha, title: output.title };
+  await params.recheck(target);
+  return { kind: "recheck", headSha: target.headSha };
 }
 
 /** The head's render (and the base's, for a diff), with the base tip's config; no reviews needed. */

@@ -21,6 +21,26 @@ export class Deliveries {
     this.#remembered = options.remembered ?? DEFAULT_REMEMBERED;
   }
 
+  /** Claims delivery `id` for a job that handles it: false when it was claimed before and not forgotten since. */
+  claim(id: string): boolean {
+    if (this.#inProgress.has(id) || this.#handled.has(id)) return false;
+    this.#remember(id);
+    return true;
+  }
+
+  /** Forgets delivery `id` (its job could not evaluate), so that a redelivery is handled. */
+  forget(id: string): void {
+    this.#handled.delete(id);
+  }
+
+  #remember(id: string): void {
+    this.#handled.add(id);
+    for (const oldest of this.#handled) {
+      if (this.#handled.size <= this.#remembered) break;
+      this.#handled.delete(oldest);
+    }
+  }
+
   /** Runs `handle` for delivery `id` unless it is a duplicate; then says which kind, and does not run it. */
   async handleOnce(id: string, handle: () => Promise<void>): Promise<Duplicate | undefined> {
     if (this.#inProgress.has(id)) return "in progress";
@@ -28,11 +48,7 @@ export class Deliveries {
     this.#inProgress.add(id);
     try {
       await handle();
-      this.#handled.add(id);
-      for (const oldest of this.#handled) {
-        if (this.#handled.size <= this.#remembered) break;
-        this.#handled.delete(oldest);
-      }
+      this.#remember(id);
       return undefined;
     } finally {
       this.#inProgress.delete(id);

@@ -25,6 +25,31 @@ export interface EventContext {
   id: string;
 }
 
+/** Why a check says "could not evaluate" when the process stopped before it could finish. */
+export const STOPPED_REASON = "meshgate was stopped; it will be evaluated again";
+
+/** What an evaluation's owner (the job) decides at its two writes; every hook is optional. */
+export interface EvaluationHooks {
+  /** A check run already open on this head (left by the previous evaluation of it): completed instead of creating one. */
+  checkRunId?: number;
+  /** Aborted when the process stops: the check is then completed as stopped (`onStop` "complete") or left as it is ("leave"). */
+  signal?: AbortSignal;
+  onStop?: () => "complete" | "leave";
+  /** Asked before completing the check: "hold" leaves it in progress for an evaluation of the same head already queued. */
+  settle?: (output: CheckRunOutput) => Promise<"complete" | "hold">;
+  /** Told the id of the check run this evaluation created, before anything else is written. */
+  onCheckStarted?: (checkRunId: number) => Promise<void>;
+  /** Asked before writing the comment: false when the head evaluated is no longer the pull request's. */
+  mayComment?: () => Promise<boolean>;
+}
+
+export interface EvaluationResult {
+  output: CheckRunOutput;
+  checkRunId: number;
+  /** How the check was left: completed with a verdict, completed as "could not evaluate", held open, or left by a stop. */
+  ended: "verdict" | "could not evaluate" | "held" | "stopped";
+}
+
 /**
  * The meshgate check on one commit: started at once, beside the gathering (one round trip
  * less), and completed with the verdict, or with "could not evaluate" whatever fails: never left
@@ -33,16 +58,31 @@ export interface EventContext {
  * way (a pull request to fetch): the check starts meanwhile.
  */
 export async function evaluateTarget(params: { context: EventContext; state: AppState; check: { repo: RepoRef; headSha: string }; target: EvaluationTarget | Promise<EvaluationTarget> }): Promise<CheckRunOutput> {
-  const { context, state, check } = params;
+  return (await runEvaluation(params)).output;
+}
+
+/** evaluateTarget, with the hooks a queued job uses, and how the check was left. */
+export async function runEvaluation(params: {
+  context: EventContext;
+  state: AppState;
+  check: { repo: RepoRef; headSha: string };
+  target: EvaluationTarget | Promise<EvaluationTarget>;
+  hooks?: EvaluationHooks;
+}): Promise<EvaluationResult> {
+  const { context, state, check, hooks = {} } = params;
   const { octokit, log } = context;
   const target = Promise.resolve(params.target);
-  const started = startCheck({ octokit, ...check });
+  const started = hooks.checkRunId !== undefined ? Promise.resolve(hooks.checkRunId) : startCheck({ octokit, ...check });
   const judged = target
     .then(async (t) => {
       const verdict = evaluate(await gatherInputs({ octokit, target: t, cache: state.cache, catalog: state.catalog, now: new Date().toISOString() }), { memo: state.memo });
       return { verdict, output: checkRunOutput(verdict) };
     })
     .catch((error: unknown) => ({ error }));
+  const stopped = new Promise<{ stopped: true }>((resolve) => {
+    if (hooks.signal?.aborted === true) resolve({ stopped: true });
+    hooks.signal?.addEventListener("abort", () => { resolve({ stopped: true }); }, { once: true });
+  });
   let commentBody: (body: CommentBody) => void = () => undefined;
   const body = new Promise<CommentBody>((resolve) => {
     commentBody = resolve;
@@ -54,23 +94,33 @@ export async function evaluateTarget(params: { context: EventContext; state: App
     .catch((error: unknown) => {
       log.error({ err: error }, "meshgate could not update the pull request comment");
     });
+  let wasStopped = false;
   try {
     const checkRunId = await started;
+    if (hooks.checkRunId === undefined) await hooks.onCheckStarted?.(checkRunId);
     const complete = (output: CheckRunOutput): Promise<void> => completeCheck({ octokit, repo: check.repo, checkRunId, output });
-    const result = await judged;
-    if ("error" in result) return await completeUnevaluated({ context, complete, error: result.error });
+    const result = await Promise.race([judged, stopped]);
+    if ("stopped" in result) {
+      wasStopped = true;
+      const output = couldNotEvaluateOutput(STOPPED_REASON);
+      if ((hooks.onStop?.() ?? "complete") === "complete") await complete(output);
+      return { output, checkRunId, ended: "stopped" };
+    }
+    if ("error" in result) return { output: await completeUnevaluated({ context, complete, error: result.error }), checkRunId, ended: "could not evaluate" };
+    if ((await hooks.settle?.(result.output)) === "hold") return { output: result.output, checkRunId, ended: "held" };
     const completing = complete(result.output);
     // Given after the completion was asked for, so the content lane (one write at a time) takes the gate first.
-    commentBody(pullRequestComment(result.verdict));
+    const mayComment = hooks.mayComment ? await hooks.mayComment().catch(() => true) : true;
+    commentBody(mayComment ? pullRequestComment(result.verdict) : null);
     const [completed] = await Promise.allSettled([completing, commented]);
-    if (completed.status === "rejected") return await completeUnevaluated({ context, complete, error: completed.reason });
-    return result.output;
+    if (completed.status === "rejected") return { output: await completeUnevaluated({ context, complete, error: completed.reason }), checkRunId, ended: "could not evaluate" };
+    return { output: result.output, checkRunId, ended: "verdict" };
   } finally {
     // Whatever ended the evaluation, the comment's upsert ends too (null: left as it is), so the
     // next one for the PR is not held up; and nothing is left in flight (a check that could not
-    // even be started leaves the gathering to finish, unused).
+    // even be started leaves the gathering to finish, unused). A stopped one is not waited for.
     commentBody(null);
-    await Promise.all([commented, judged]);
+    if (!wasStopped) await Promise.all([commented, judged]);
   }
 }
 

@@ -1,6 +1,6 @@
 import type Bottleneck from "bottleneck";
 import { ProbotOctokit } from "probot";
-import { createsContent, lanesFor } from "./github-lanes.js";
+import { createsContent, lanesFor, WRITE_EXPIRATION_MS, writePriority } from "./github-lanes.js";
 
 /** The longest wait GitHub may ask for that an evaluation sits out; past it, the check says "could not evaluate" (re-run it later). */
 export const SECONDARY_RATE_LIMIT_MAX_WAIT_SECONDS = 60;
@@ -34,8 +34,17 @@ type Client = InstanceType<typeof ProbotOctokit>;
 function contentPacing(octokit: Pick<Client, "hook">, options: Record<string, unknown>): void {
   const throttle = (options.throttle ?? {}) as ThrottleOptions;
   if (throttle.enabled === false) return;
-  const lane = lanesFor(throttle).content.key(throttle.id ?? "app");
-  octokit.hook.wrap("request", (request, requestOptions) => (createsContent(requestOptions) ? lane.schedule(async () => request(requestOptions)) : request(requestOptions)));
+  const lanes = lanesFor(throttle);
+  const id = throttle.id ?? "app";
+  const [hourly, content] = [lanes.hourly.key(id), lanes.content.key(id)];
+  // The hourly budget first (it limits no concurrency, so it holds nothing while a write waits),
+  // then the content lane, whose one slot a write holds only while it is sent: its expiration
+  // frees the slot of a process that died mid-write.
+  octokit.hook.wrap("request", (request, requestOptions) => {
+    if (!createsContent(requestOptions)) return request(requestOptions);
+    const priority = writePriority(requestOptions);
+    return hourly.schedule({ priority }, () => content.schedule({ priority, expiration: WRITE_EXPIRATION_MS }, async () => request(requestOptions)));
+  });
 }
 
 /**

@@ -3,7 +3,7 @@ import type { Verdict } from "../core/evaluate.js";
 import type { ApprovalRequirement } from "../core/owners/approvals.js";
 import type { Diagnostic } from "../core/types.js";
 import { COMMENT_LIMIT, diffMarkdown } from "./diff-markdown.js";
-import { inline } from "./markdown-text.js";
+import { code, inline } from "./markdown-text.js";
 
 type ReportFinding = Verdict["findings"][number];
 
@@ -39,7 +39,7 @@ function errorsSection(verdict: Verdict): string {
 }
 
 function diagnosticLine(d: Diagnostic): string {
-  return `- \`${d.file}:${d.line}\` ${inline(d.message)}`;
+  return `- ${code(`${d.file}:${d.line}`)} ${inline(d.message)}`;
 }
 
 function findingsSection(findings: readonly ReportFinding[]): string {
@@ -51,7 +51,7 @@ function findingsSection(findings: readonly ReportFinding[]): string {
     lines.push(`#### ${severity} (${group.length})`, "", "| | Rule | SOC 2 | Resource | Where | Finding |", "|---|---|---|---|---|---|");
     for (const f of group) {
       const resource = f.resource ? `${f.resource.kind} ${f.resource.namespace}/${f.resource.name}` : "mesh config";
-      lines.push(`| ${statusCell(f)} | ${f.rule} | ${f.controls.join(", ")} | ${inline(resource)} | \`${f.file}:${f.line}\` | ${inline(f.message)} |`);
+      lines.push(`| ${statusCell(f)} | ${f.rule} | ${f.controls.join(", ")} | ${inline(resource)} | ${code(`${f.file}:${f.line}`)} | ${inline(f.message)} |`);
     }
     lines.push("");
   }

@@ -3,7 +3,7 @@ import type { Diagnostic } from "../core/types.js";
 import { checkMarkdown } from "./check-markdown.js";
 import { diffMarkdown } from "./diff-markdown.js";
 import { fitWithin } from "./fit-within.js";
-import { inline } from "./markdown-text.js";
+import { code, inline } from "./markdown-text.js";
 
 /** What the check run shows: the `output` of GitHub's check-run API plus its conclusion. */
 export interface CheckRunOutput {
@@ -160,7 +160,7 @@ function detailsText(verdict: Verdict, withDiff: boolean): string | undefined {
   if (present.length > 0) {
     const lines = ["### Diagnostics", ""];
     for (const [label, list] of present) {
-      lines.push(`#### ${label}`, "", ...list.map((d) => `- **${d.severity}** \`${d.file}:${d.line}\` ${inline(d.message)}`), "");
+      lines.push(`#### ${label}`, "", ...list.map((d) => `- **${d.severity}** ${code(`${d.file}:${d.line}`)} ${inline(d.message)}`), "");
     }
     // The diff gets what the diagnostics leave, but they never take it all.
     parts.push(withDiff ? fitWithin(lines.join("\n"), Math.floor(CHECK_FIELD_LIMIT / 2)) : lines.join("\n"));

@@ -2,7 +2,7 @@ import type { ChangeSet } from "../core/diff/change-set.js";
 import type { Rule } from "../core/rules/rule.js";
 import type { Diagnostic, Resource } from "../core/types.js";
 import { COMMENT_LIMIT, diffMarkdown } from "./diff-markdown.js";
-import { fenceFor, html, inline } from "./markdown-text.js";
+import { code as codeText, fenceFor, html, inline } from "./markdown-text.js";
 import { renderYaml } from "./render-output.js";
 import { explainRule } from "./rules-report.js";
 
@@ -12,7 +12,8 @@ export type CommandAnswer =
   | { kind: "render"; headSha: string; app?: string; resources: readonly Resource[]; diagnostics: readonly Diagnostic[] }
   | { kind: "diff"; headSha: string; changes: ChangeSet }
   | { kind: "explain"; rules: readonly Rule[]; id?: string }
-  | { kind: "recheck"; headSha: string; title: string }
+  /** The evaluation was queued: the check, not the reply, gives its verdict (a reply waiting for it would hold a command worker). */
+  | { kind: "recheck"; headSha: string }
   | { kind: "refused"; command: string; user: string; permission: string }
   | { kind: "failed"; command: string; reason: string };
 
@@ -47,7 +48,7 @@ export function commandReply(answer: CommandAnswer): string {
     case "explain":
       return explainReply(answer.rules, answer.id);
     case "recheck":
-      return `Evaluated ${code(short(answer.headSha))} again: **${html(answer.title)}**. The \`meshgate\` check has the details.\n`;
+      return `Evaluating ${code(short(answer.headSha))} again: the \`meshgate\` check will show the verdict.\n`;
     case "refused":
       return `Sorry @${answer.user}, ${code(`/${answer.command}`)} needs write permission on this repository (yours: ${html(answer.permission)}). Someone with write access can run it; pushing a commit evaluates the pull request again too.\n`;
     case "failed":
@@ -102,11 +103,9 @@ function explainReply(rules: readonly Rule[], id: string | undefined): string {
     : `There is no rule ${code(id)}. The catalog has ${known}.\n`;
 }
 
-/** User text (an app name, a command) as inline code that the text cannot break out of. */
+/** User text (an app name, a command) as inline code that the text cannot break out of, clipped. */
 function code(text: string): string {
-  const clipped = text.length > 80 ? `${text.slice(0, 80)}…` : text;
-  // Markdown still applies between HTML tags: its punctuation is escaped too.
-  return `<code>${html(clipped).replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)}</code>`;
+  return codeText(text.length > 80 ? `${text.slice(0, 80)}…` : text);
 }
 
 function short(sha: string): string {

@@ -16,3 +16,13 @@ export function fenceFor(text: string): string {
   const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   return "`".repeat(Math.max(3, longest + 1));
 }
+
+/**
+ * Text from a repository (a path, a name) as inline code it cannot break out of: an HTML
+ * `<code>` element, its text escaped for HTML, and markdown's punctuation escaped too (markdown
+ * still applies between HTML tags). A backtick code span would be closed by a backtick in the text;
+ * a line break (git allows one in a path) would let the next line start a heading, so it shows as ⏎.
+ */
+export function code(text: string): string {
+  return `<code>${html(text.replace(/\r?\n|\r/g, "⏎")).replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`)}</code>`;
+}

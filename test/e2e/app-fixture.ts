@@ -20,6 +20,10 @@ export function endToEndFile(): void {
   }, BUILD_TIMEOUT_MS);
 }
 
+function reports(standIn: GitHubStandIn): StoredComment[] {
+  return standIn.comments.filter((c) => c.user === standIn.botLogin && c.body.startsWith(COMMENT_MARKER));
+}
+
 export interface Shop {
   repository: ScratchRepository;
   standIn: GitHubStandIn;
@@ -30,6 +34,8 @@ export interface Shop {
   sha(branch: string): Promise<string>;
   /** meshgate's PR comments (by its bot, starting with its hidden marker). */
   reports(): StoredComment[];
+  /** Waits for meshgate's PR comment to show `title` (the comment follows the check it reports). */
+  waitForReport(title: string | null): Promise<StoredComment>;
 }
 
 /**
@@ -58,7 +64,8 @@ export async function withShop(test: (shop: Shop) => Promise<void>): Promise<voi
         if (!sha) throw new Error(`no branch ${branch}`);
         return sha;
       },
-      reports: () => world.standIn.comments.filter((c) => c.user === world.standIn.botLogin && c.body.startsWith(COMMENT_MARKER)),
+      reports: () => reports(world.standIn),
+      waitForReport: (title) => world.app.waitForComment(`meshgate's comment showing "${title ?? ""}"`, (c) => reports(world.standIn).includes(c) && c.body.includes(`meshgate: ${title ?? ""}`)),
     });
     if (standIn.errors.length > 0) throw new Error(`the stand-in failed:\n${standIn.errors.map((e) => e.stack ?? e.message).join("\n")}`);
   } catch (error) {

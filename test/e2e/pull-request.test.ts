@@ -22,6 +22,7 @@ describe("a pull request, end to end", () => {
       expect(run.output.title).toBe("Failed: 1 blocking finding, 5 approval requirements unmet (4 mesh changes)");
       expect(run.output.summary).toContain("MTLS-002");
       expect(run.annotations.map((a) => `${a.path}:${a.start_line} ${a.annotation_level} ${a.title ?? ""}`)).toEqual(["apps/checkout.yaml:19 failure MTLS-002: PeerAuthentication accepts plaintext"]);
+      await shop.waitForReport(run.output.title);
       const [report, ...others] = shop.reports();
       expect(others).toEqual([]);
       expect(report?.issueNumber).toBe(shop.pull);
@@ -38,12 +39,13 @@ describe("a pull request, end to end", () => {
       const first = await shop.sha("sync-test");
       await app.deliver("pull_request.opened", await pullRequestOpened(standIn, 8));
       const before = await app.waitForCheck({ sha: first });
-      const [created] = shop.reports();
+      const created = await shop.waitForReport(before.output.title);
 
       const fixed = await pushShopFix({ repository, branch: "sync-test" });
       const delivered = await app.deliver("pull_request.synchronize", await pullRequestSynchronize(standIn, 8, first));
       expect(delivered.status).toBe(200);
       const after = await app.waitForCheck({ sha: fixed });
+      await shop.waitForReport(after.output.title);
 
       expect(before.output.title).toContain("1 blocking finding");
       expect(after.output.title).toBe("Failed: 5 approval requirements unmet (3 mesh changes)");
@@ -52,7 +54,7 @@ describe("a pull request, end to end", () => {
         [fixed, "completed"],
       ]);
       const reports = shop.reports();
-      expect(reports.map((c) => c.id)).toEqual([created?.id]);
+      expect(reports.map((c) => c.id)).toEqual([created.id]);
       expect(reports[0]?.edits).toHaveLength(1);
       expect(reports[0]?.edits[0]).toContain("1 blocking finding");
       expect(reports[0]?.body).toContain(`meshgate: ${after.output.title ?? ""}`);

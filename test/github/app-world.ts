@@ -3,6 +3,7 @@ import { Probot, ProbotOctokit } from "probot";
 import { readCatalog } from "../../src/cli/read-catalog.js";
 import app from "../../src/github/app.js";
 import { BlobCache } from "../../src/github/blob-cache.js";
+import { EmbeddedQueue } from "../../src/github/embedded-queue.js";
 import { COMMENT_MARKER } from "../../src/report/comment.js";
 import { payload, testProbot, type EventPayload } from "../support/github.js";
 import { example, FakeRepository, pullCommit, review, sha1 } from "./gather-fake-github.js";
@@ -120,11 +121,13 @@ export class ShopWorld {
   readonly cache = new BlobCache();
   readonly base = this.repo.commit("main", baseFiles());
   readonly probot: Probot;
+  /** The app's queue: receive() waits for it to run dry, so a test sees what the jobs wrote. */
+  readonly queue = new EmbeddedQueue();
   #tokenMocked = false;
 
   constructor(probot: Probot = testProbot()) {
     this.probot = probot;
-    app(probot, { state: { cache: this.cache, catalog } });
+    app(probot, { state: { cache: this.cache, catalog }, queue: this.queue });
   }
 
   /** The installation token the event's Octokit asks for before its first call, once per Probot (it caches it). */
@@ -198,6 +201,7 @@ export class ShopWorld {
     this.#received++;
     const id = options.id ?? (this.#received === 1 ? DELIVERY : `${DELIVERY}-${this.#received}`);
     await this.probot.receive({ id, name, payload: body } as Parameters<Probot["receive"]>[0]);
+    await this.queue.idle();
   }
 }
 

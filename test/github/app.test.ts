@@ -262,9 +262,9 @@ describe("duplicate deliveries", () => {
   it("a delivery whose handling failed is handled when it is redelivered", async () => {
     const world = new ShopWorld();
     const { head, event } = readmeChange(world);
-    // GitHub refuses the check run: the evaluation cannot report, and the handler fails.
+    // GitHub refuses the check run: the evaluation cannot report, so its delivery is forgotten.
     world.repo.scope.post(CHECK_RUNS).reply(422, { message: "Validation Failed" });
-    await expect(world.receive("pull_request", event, { id: "delivery-1" })).rejects.toThrow(/Validation Failed/);
+    await world.receive("pull_request", event, { id: "delivery-1" });
     world.repo.mock.done();
 
     // The blobs read the first time are cached.

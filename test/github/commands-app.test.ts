@@ -90,7 +90,7 @@ describe("comment commands", () => {
     expect(reply(world)).toContain("(yours: none)");
   });
 
-  it("/recheck by a maintainer: the check is evaluated again on the head, and the reply says the outcome", async () => {
+  it("/recheck by a maintainer: the check is evaluated again on the head, queued as the pull request's job; the reply says so", async () => {
     const world = new ShopWorld();
     const head = world.commit("canary 20", { "apps/storefront.yaml": STOREFRONT_CANARY_20 });
     mockReaction(world);
@@ -105,7 +105,7 @@ describe("comment commands", () => {
     world.repo.mock.done();
     expect(world.sent("POST", `${REPO_PATH}/check-runs`)).toEqual([{ name: "meshgate", head_sha: head, status: "in_progress" }]);
     expect((world.sent("PATCH", `${REPO_PATH}/check-runs/${CHECK_RUN_ID}`)[0] as { conclusion: string }).conclusion).toBe("success");
-    expect(reply(world)).toBe(`Evaluated <code>${head.slice(0, 7)}</code> again: **Passed: 2 mesh changes**. The \`meshgate\` check has the details.\n`);
+    expect(reply(world)).toBe(`Evaluating <code>${head.slice(0, 7)}</code> again: the \`meshgate\` check will show the verdict.\n`);
   });
 
   it("an unknown command addressed to meshgate gets the help", async () => {

@@ -18,7 +18,29 @@ describe("pullRequestComment", () => {
     const blockingPreexisting: Verdict = { ...quiet, findings: quiet.findings.map((f) => ({ ...f, blocking: true })) };
     expect(pullRequestComment(blockingPreexisting)?.startsWith(`${COMMENT_MARKER}\n## ✅ meshgate:`)).toBe(true);
     const brokenHead: Verdict = { ...quiet, diagnostics: { ...quiet.diagnostics, head: [{ file: "apps/x.yaml", line: 3, severity: "error", message: "YAML syntax error" }] } };
-    expect(pullRequestComment(brokenHead)).toContain("- `apps/x.yaml:3` YAML syntax error");
+    expect(pullRequestComment(brokenHead)).toContain("- <code>apps/x.yaml:3</code> YAML syntax error");
+  });
+
+  it.each([
+    ["a backtick, a heading and an HTML comment", "apps/x`<h2>✅ meshgate: Passed</h2><!--.yaml", "apps/x\\`&lt;h2&gt;✅ meshgate: Passed&lt;/h2&gt;&lt;!--.yaml"],
+    ["a line break and a markdown heading", "apps/x\n## ✅ meshgate: Passed\n.yaml", "apps/x⏎## ✅ meshgate: Passed⏎.yaml"],
+  ])("escapes a file name with %s: it cannot inject a heading or hide the report", (_, path, shown) => {
+    const failing = failingPullRequest();
+    const [finding] = failing.findings;
+    if (!finding) throw new Error("the failing verdict has a finding");
+    const hostile: Verdict = {
+      ...failing,
+      findings: [{ ...finding, file: path }, ...failing.findings.slice(1)],
+      diagnostics: { ...failing.diagnostics, head: [{ file: path, line: 1, severity: "error", message: "YAML syntax error" }] },
+    };
+    const body = pullRequestComment(hostile) ?? "";
+    const lines = body.split("\n");
+    // One heading at level 2, the report's own; one HTML comment, the marker; the path shown escaped.
+    expect(lines.filter((l) => /^\s{0,3}##\s/.test(l))).toEqual([lines[1]]);
+    expect(lines[1]).toMatch(/^## ❌ meshgate: Failed/);
+    expect(body.split("<!--")).toHaveLength(2);
+    expect(body).not.toContain("<h2>");
+    expect(body).toContain(`<code>${shown}:1</code>`);
   });
 
   it("reports a mesh change under the marker: the check summary a reviewer reads in the conversation", async () => {

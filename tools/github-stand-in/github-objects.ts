@@ -12,6 +12,8 @@ export interface Site {
   repositoryId: number;
   defaultBranch: string;
   installationId: number;
+  /** Further installations with access to the repository (a load test's several installations on one repository). */
+  moreInstallations: readonly number[];
   app: AppIdentity;
 }
 

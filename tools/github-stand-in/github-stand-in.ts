@@ -31,6 +31,8 @@ export interface GitHubStandInOptions {
   ownerType?: "Organization" | "User";
   defaultBranch?: string;
   installationId?: number;
+  /** Further installation ids that may have tokens for the repository: several installations' lanes on one stand-in. */
+  moreInstallations?: readonly number[];
   app?: Partial<AppIdentity>;
   /** "required" (default): app routes need a JWT, the others an installation token the stand-in issued. */
   auth?: "required" | "none";
@@ -53,6 +55,8 @@ export interface RecordedCall {
   start: number;
   end: number;
   fault?: CountedFault["kind"];
+  /** The installation whose token made the call (undefined for app and unauthenticated calls). */
+  installation?: number;
   /** The parsed JSON body of a write. */
   body?: unknown;
   /** The GitHub operation of an unserved path, to say what is missing. */
@@ -150,6 +154,7 @@ export class GitHubStandIn {
       repositoryId: stableId(`repo:${owner}/${name}`),
       defaultBranch: options.defaultBranch ?? "main",
       installationId: options.installationId ?? 1_000_001,
+      moreInstallations: options.moreInstallations ?? [],
       app: { id: options.app?.id ?? 1, slug: options.app?.slug ?? "meshgate", name: options.app?.name ?? "meshgate" },
     };
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
@@ -396,6 +401,8 @@ export class GitHubStandIn {
     const { route, params } = matched;
     const key = `${route.method} ${route.template}`;
     call.route = key;
+    const installation = this.installationOf(req);
+    if (installation !== undefined) call.installation = installation;
     const resource = route.template === "/graphql" ? "graphql" : "core";
     const refuse = (response: RouteResponse) => ({ response, resource }) as const;
     await this.sleep(this.faults.latencyOf(key), req.socket);
@@ -436,6 +443,12 @@ export class GitHubStandIn {
       return isJwt(credential) ? undefined : failure(401, "A JSON web token could not be decoded", "https://docs.github.com/rest");
     }
     return this.state.tokens.has(credential) ? undefined : failure(401, "Bad credentials");
+  }
+
+  /** The installation of the request's token, if it carries one the stand-in issued. */
+  private installationOf(req: IncomingMessage): number | undefined {
+    const match = /^(?:token|bearer)\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+    return match?.[1] === undefined ? undefined : this.state.tokens.get(match[1]);
   }
 
   /** GitHub's 422 for a body its REST description refuses. */

@@ -94,7 +94,8 @@ export class StandInState {
   readonly permissions = new Map<string, RepositoryRole>();
   /** "org/slug" in lower case → member logins. */
   readonly teams = new Map<string, string[]>();
-  readonly tokens = new Set<string>();
+  /** Installation tokens issued, and the installation each is for. */
+  readonly tokens = new Map<string, number>();
   /** Commit emails → GitHub logins, besides noreply addresses. */
   readonly emailLogins = new Map<string, string>();
   private readonly next = { ...FIRST_IDS };

@@ -1,18 +1,28 @@
 import type { Context } from "probot";
-import { evaluateTarget, type AppState } from "../evaluate-target.js";
-import { fetchPullRequestTarget, pullRequestTarget } from "../pull-request-target.js";
+import type { Job } from "../jobs.js";
 
 export type PullRequestEvent = "pull_request.opened" | "pull_request.synchronize" | "pull_request.reopened" | "pull_request.ready_for_review" | "pull_request.edited";
 
 /** A new head, a new base, or a pull request back in play: the payload carries the whole pull request. */
-export async function onPullRequest(context: Context<PullRequestEvent>, state: AppState): Promise<void> {
+export function pullRequestJobs(context: Context<PullRequestEvent>): Job[] {
   const { payload } = context;
   // A new title or body changes nothing meshgate reads; a new base branch changes everything.
-  if (payload.action === "edited" && payload.changes.base === undefined) return;
+  if (payload.action === "edited" && payload.changes.base === undefined) return [];
   const pr = payload.pull_request;
-  const repo = context.repo();
   const { commits } = pr;
-  // GitHub's schema makes the commit count optional on some actions; it is fetched when absent.
-  const target = commits !== undefined ? pullRequestTarget(repo, { ...pr, commits }) : fetchPullRequestTarget({ octokit: context.octokit, repo, number: pr.number, headSha: pr.head.sha });
-  await evaluateTarget({ context, state, check: { repo, headSha: pr.head.sha }, target });
+  // A push names the head it replaced: an event for that one, arriving late, is stale.
+  const superseded = payload.action === "synchronize" && payload.before !== pr.head.sha ? [payload.before] : [];
+  return [
+    {
+      kind: "pull-request",
+      installationId: payload.installation?.id ?? 0,
+      repo: context.repo(),
+      deliveries: [context.id],
+      number: pr.number,
+      heads: [pr.head.sha],
+      superseded,
+      // GitHub's schema makes the commit count optional on some actions; the job fetches the pull request when absent.
+      ...(commits !== undefined ? { target: { headSha: pr.head.sha, baseSha: pr.base.sha, author: pr.user?.login ?? "ghost", commits } } : {}),
+    },
+  ];
 }

@@ -3,10 +3,10 @@ import { installationPermissions, nodeId, timestamp, userObject } from "../githu
 import { failure, integerParam, json, type Route, type StandInContext } from "./route.js";
 
 /** An installation token like GitHub's: "ghs_" and 36 letters and digits. */
-export function newInstallationToken(context: StandInContext): string {
+export function newInstallationToken(context: StandInContext, installationId: number = context.site.installationId): string {
   const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
   const token = `ghs_${Array.from(randomBytes(36), (byte) => alphabet.charAt(byte % alphabet.length)).join("")}`;
-  context.state.tokens.add(token);
+  context.state.tokens.set(token, installationId);
   return token;
 }
 
@@ -44,13 +44,14 @@ export const appRoutes: Route[] = [
     template: "/app/installations/{installation_id}/access_tokens",
     auth: "app",
     handle: (request, context) => {
-      if (integerParam(request.params.installation_id) !== context.site.installationId) {
+      const installationId = integerParam(request.params.installation_id);
+      if (installationId !== context.site.installationId && !context.site.moreInstallations.includes(installationId ?? -1)) {
         return Promise.resolve(failure(404, "Not Found", "https://docs.github.com/rest/apps/apps#create-an-installation-access-token-for-an-app"));
       }
       const asked = (request.body as { permissions?: Record<string, string> } | undefined)?.permissions;
       const permissions = asked ? Object.fromEntries(Object.entries(asked).filter(([name]) => name in installationPermissions)) : installationPermissions;
       const expires = new Date(context.now().getTime() + 60 * 60 * 1000);
-      return Promise.resolve(json(201, { token: newInstallationToken(context), expires_at: timestamp(expires), permissions, repository_selection: "selected" }));
+      return Promise.resolve(json(201, { token: newInstallationToken(context, installationId ?? context.site.installationId), expires_at: timestamp(expires), permissions, repository_selection: "selected" }));
     },
   },
   {
