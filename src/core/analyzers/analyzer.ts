@@ -12,10 +12,30 @@ export interface AnalyzerMesh {
   extensionProviders: { name: string; type: string }[];
   /** Whether `defaultProviders` names any provider. */
   hasDefaultProviders: boolean;
+  /**
+   * The mesh's ingress gateway (config `mesh.ingress`), installed outside the repository: a
+   * Gateway whose selector no workload of the repository matches runs on it when its labels
+   * fit, with the Service ports of Istio's default install.
+   */
+  ingress: { namespace: string; selector: Record<string, string>; ports: { port: number; targetPort: number }[] };
 }
 
-export function defaultAnalyzerMesh(settings: { rootNamespace: string; clusterDomain: string }): AnalyzerMesh {
-  return { rootNamespace: settings.rootNamespace, clusterDomain: settings.clusterDomain, dnsAutoAllocate: false, extensionProviders: [], hasDefaultProviders: false };
+/** The ingress gateway Service of Istio's default profile: status, HTTP and HTTPS. */
+const DEFAULT_INGRESS_PORTS = [
+  { port: 15021, targetPort: 15021 },
+  { port: 80, targetPort: 8080 },
+  { port: 443, targetPort: 8443 },
+];
+
+export function defaultAnalyzerMesh(settings: { rootNamespace: string; clusterDomain: string; ingress: { namespace: string; selector: Record<string, string> } }): AnalyzerMesh {
+  return {
+    rootNamespace: settings.rootNamespace,
+    clusterDomain: settings.clusterDomain,
+    dnsAutoAllocate: false,
+    extensionProviders: [],
+    hasDefaultProviders: false,
+    ingress: { namespace: settings.ingress.namespace, selector: settings.ingress.selector, ports: DEFAULT_INGRESS_PORTS },
+  };
 }
 
 /** One message of an analyzer, on the resource it is about. */

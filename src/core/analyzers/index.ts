@@ -1,6 +1,16 @@
 import type { Analyzer } from "./analyzer.js";
+import { applicationUid } from "./application-uid.js";
 import { authorizationPolicies } from "./authorization-policies.js";
+import { conflictingGateways } from "./conflicting-gateways.js";
 import { conflictingMeshGatewayHosts } from "./conflicting-mesh-gateway-hosts.js";
+import { destinationRuleCaCertificates } from "./destination-rule-ca-certificates.js";
+import { envoyFilterPatches } from "./envoy-filter-patches.js";
+import { gatewayApiSelectors } from "./gateway-api-selectors.js";
+import { gatewayCertificates } from "./gateway-certificates.js";
+import { gatewayPorts } from "./gateway-ports.js";
+import { gatewaySecrets } from "./gateway-secrets.js";
+import { namespaceInjection } from "./namespace-injection.js";
+import { serviceEntryAddresses } from "./service-entry-addresses.js";
 import { sidecarSelectors } from "./sidecar-selectors.js";
 import { telemetryDefaultSelectors, telemetrySelectors } from "./telemetry-selectors.js";
 import { virtualServiceDestinationHosts } from "./virtual-service-destination-hosts.js";
@@ -19,4 +29,14 @@ export const ANALYZERS: readonly Analyzer[] = [
   sidecarSelectors,
   telemetrySelectors,
   telemetryDefaultSelectors,
+  conflictingGateways,
+  gatewayPorts,
+  gatewaySecrets,
+  gatewayCertificates,
+  gatewayApiSelectors,
+  envoyFilterPatches,
+  destinationRuleCaCertificates,
+  serviceEntryAddresses,
+  applicationUid,
+  namespaceInjection,
 ];
