@@ -1,10 +1,19 @@
-import { asArray, asStrings, at, hostsOverlap, labelsText, stringMap, type Analyzer, type AnalyzerMessage } from "./analyzer.js";
+import { asArray, asStrings, at, hostsOverlap, labelsText, selects, stringMap, type Analyzer, type AnalyzerMessage } from "./analyzer.js";
 
 /**
- * Istio Gateways with the same workload selector and a server on the same port whose hosts
+ * Istio Gateways on the same proxies and a server on the same port whose hosts
  * overlap: the gateway proxy serves only one of them. Each server of each gateway is judged
  * against the other gateways' servers on its port.
  */
+/**
+ * Two gateways run on the same proxies when their selectors are equal, or some workload of the
+ * repository matches both (a selector with more labels picks a subset of another's pods).
+ */
+function shareProxies(a: { selectorLabels: Record<string, string>; selector: string }, b: { selectorLabels: Record<string, string>; selector: string }, workloads: readonly { labels: Record<string, string> }[]): boolean {
+  if (a.selector === b.selector) return true;
+  return workloads.some((w) => selects(a.selectorLabels, w.labels) && selects(b.selectorLabels, w.labels));
+}
+
 export const conflictingGateways: Analyzer = {
   name: "gateway.ConflictingGatewayAnalyzer",
   codes: ["IST0145"],
@@ -13,6 +22,7 @@ export const conflictingGateways: Analyzer = {
       asArray(at(gateway.object.spec, "servers")).map((server, i) => ({
         gateway,
         name: `${context.namespaceOf(gateway)}/${gateway.object.metadata.name}`,
+        selectorLabels: stringMap(at(gateway.object.spec, "selector")),
         selector: labelsText(stringMap(at(gateway.object.spec, "selector"))),
         port: portText(at(server, "port", "number")),
         hosts: asStrings(at(server, "hosts")),
@@ -23,7 +33,7 @@ export const conflictingGateways: Analyzer = {
     for (const server of servers) {
       const others = new Map<string, string[]>();
       for (const other of servers) {
-        if (other.name === server.name || other.selector !== server.selector || other.port !== server.port) continue;
+        if (other.name === server.name || other.port !== server.port || !shareProxies(server, other, context.workloads)) continue;
         others.set(other.name, [...(others.get(other.name) ?? []), ...other.hosts]);
       }
       const conflicting: string[] = [];

@@ -84,7 +84,8 @@ export interface RouteDestination {
 export function routeDestinations(vs: Resource): RouteDestination[] {
   const found: RouteDestination[] = [];
   const add = (value: unknown, pointer: string, protocol: string, mirror: boolean): void => {
-    const host = at(value as never, "host");
+    // A route entry without a destination routes to no host at all: Istio reports host "".
+    const host = value === undefined && !mirror ? "" : at(value as never, "host");
     if (typeof host !== "string") return;
     const subset = at(value as never, "subset");
     const port = at(value as never, "port", "number");

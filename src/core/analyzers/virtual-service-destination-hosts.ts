@@ -24,7 +24,11 @@ export const virtualServiceDestinationHosts: Analyzer = {
       const namespace = context.namespaceOf(vs);
       for (const d of routeDestinations(vs)) {
         const fqdn = context.fqdn(d.host, namespace);
-        const found = resolveHost({ hosts, host: fqdn, from: viewsOf(vs) });
+        const found = d.host === "" ? undefined : resolveHost({ hosts, host: fqdn, from: viewsOf(vs) });
+        if (d.host === "") {
+          messages.push({ code: "IST0101", resource: vs, key: `host:${d.pointer}`, pointer: d.pointer.replace(/\/destination$/, ""), args: { reftype: "host", refval: "" } });
+          continue;
+        }
         if (!found) {
           if (!describedHere(context, hosts, fqdn)) continue;
           messages.push({ code: "IST0101", resource: vs, key: `host:${d.pointer}`, pointer: d.pointer, args: { reftype: "host", refval: d.host } });
