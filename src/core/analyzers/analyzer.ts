@@ -18,6 +18,8 @@ export interface AnalyzerMesh {
    * fit, with the Service ports of Istio's default install.
    */
   ingress: { namespace: string; selector: Record<string, string>; ports: { port: number; targetPort: number }[] };
+  /** Shared gateways outside the repository (config `mesh.gateways`): `namespace/name` and the hosts they serve. */
+  gateways: { name: string; hosts: string[] }[];
 }
 
 /** The ingress gateway Service of Istio's default profile: status, HTTP and HTTPS. */
@@ -27,7 +29,12 @@ const DEFAULT_INGRESS_PORTS = [
   { port: 443, targetPort: 8443 },
 ];
 
-export function defaultAnalyzerMesh(settings: { rootNamespace: string; clusterDomain: string; ingress: { namespace: string; selector: Record<string, string> } }): AnalyzerMesh {
+export function defaultAnalyzerMesh(settings: {
+  rootNamespace: string;
+  clusterDomain: string;
+  ingress: { namespace: string; selector: Record<string, string> };
+  gateways: readonly { name: string; hosts: readonly string[] }[];
+}): AnalyzerMesh {
   return {
     rootNamespace: settings.rootNamespace,
     clusterDomain: settings.clusterDomain,
@@ -35,6 +42,7 @@ export function defaultAnalyzerMesh(settings: { rootNamespace: string; clusterDo
     extensionProviders: [],
     hasDefaultProviders: false,
     ingress: { namespace: settings.ingress.namespace, selector: settings.ingress.selector, ports: DEFAULT_INGRESS_PORTS },
+    gateways: settings.gateways.map((g) => ({ name: g.name, hosts: [...g.hosts] })),
   };
 }
 

@@ -7,7 +7,9 @@ const TOPOLOGY_PREFIXES = ["topology.kubernetes.io/", "topology.istio.io/"];
 /**
  * A DestinationRule's host must be a service of the mesh (IST0174), and each subset of a
  * Kubernetes Service must select some of the Service's pods (IST0173: routing to it answers
- * 503 no healthy upstream). Pods are the repository's workloads of the Service's namespace.
+ * 503 no healthy upstream). Pods are the repository's workloads of the Service's namespace;
+ * where none of them carries a key the subset selects on, the subset's pods come from outside
+ * what the repository renders (a KubeVela rollout labels its revisions), and it is not judged.
  */
 export const destinationRuleSubsets: Analyzer = {
   name: "destinationrule.PodNotSelectedAnalyzer",
@@ -34,8 +36,13 @@ export const destinationRuleSubsets: Analyzer = {
         const topology = Object.entries(labels).filter(([key]) => TOPOLOGY_PREFIXES.some((p) => key.startsWith(p)));
         const podLabels = Object.fromEntries(Object.entries(labels).filter(([key]) => !TOPOLOGY_PREFIXES.some((p) => key.startsWith(p))));
         const emptyTopology = topology.some(([, value]) => value === "");
-        if (!emptyTopology && pods.some((p) => selects(podLabels, p.labels))) return;
-        if (!emptyTopology && topology.length > 0 && pods.length === 0) return;
+        if (!emptyTopology) {
+          if (pods.some((p) => selects(podLabels, p.labels))) return;
+          if (topology.length > 0 && pods.length === 0) return;
+          // A label key that none of the Service's pods here carries is set where the repository
+          // does not say (a rollout's revision, pods deployed from elsewhere): not judged.
+          if (pods.length > 0 && Object.keys(podLabels).some((key) => pods.every((p) => p.labels[key] === undefined))) return;
+        }
         const name = at(subset, "name");
         messages.push({ code: "IST0173", resource: rule, key: `subset:${i}`, pointer: `/spec/subsets/${i}`, args: { subset: typeof name === "string" ? name : "" } });
       });

@@ -35,7 +35,10 @@ export const virtualServiceDestinationHosts: Analyzer = {
           continue;
         }
         if (d.port === undefined) {
-          if (found.ports.length > 1 && !d.mirror) {
+          // Routing a host to itself needs no port: Istio sends each request to the port it came in on,
+          // which the host exposes. Only a route to another multi-port host is ambiguous.
+          const ownHost = asStrings(at(vs.object.spec, "hosts")).some((h) => context.fqdn(h, namespace) === found.host);
+          if (found.ports.length > 1 && !d.mirror && !ownHost) {
             messages.push({ code: "IST0112", resource: vs, key: d.pointer, pointer: d.pointer, args: { destHost: d.host, destPorts: `[${found.ports.map((p) => p.number).join(" ")}]` } });
           }
         } else if (found.ports.length > 0 && !found.ports.some((p) => p.number === d.port)) {

@@ -27,8 +27,10 @@ export const virtualServiceGateways: Analyzer = {
           return;
         }
         const gateway = findGateway(context, gwNamespace, gwName);
-        if (!gateway) messages.push({ code: "IST0101", resource: vs, key: `gateway:${name}`, pointer, args: { reftype: "gateway", refval: name } });
-        const served = gateway ? gatewayHosts(gateway, namespace) : [];
+        // A shared gateway the config lists lives outside the repository, serving the hosts it names.
+        const listed = context.mesh.gateways.find((g) => g.name === fullName);
+        if (!gateway && !listed) messages.push({ code: "IST0101", resource: vs, key: `gateway:${name}`, pointer, args: { reftype: "gateway", refval: name } });
+        const served = gateway ? gatewayHosts(gateway, namespace) : (listed?.hosts ?? []);
         if (!served.some((g) => hosts.some((h) => hostsOverlap(g, h)))) {
           messages.push({ code: "IST0132", resource: vs, key: fullName, pointer, args: { host: `[${hosts.join(" ")}]`, virtualservice: `${namespace}/${vs.object.metadata.name}`, gateway: fullName } });
         }
