@@ -1,11 +1,20 @@
 // Writes the files generated from the code: the published JSON Schemas (schemas/*.json, for
-// editor completion) and the README's rule table. Run `npm run generate` after changing either.
-import { readFileSync, writeFileSync } from "node:fs";
+// editor completion), the IST rules (rules/IST-*.yaml, from the analyzers' code registry) and
+// the README's rule table. Run `npm run generate` after changing either.
+import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readCatalog } from "../src/cli/read-catalog.js";
+import { istioRuleFiles } from "../src/core/analyzers/istio-rules.js";
 import { schemaDocuments } from "../src/core/schema-documents.js";
 import { rulesMarkdownTable } from "../src/report/rules-report.js";
 
 for (const [path, text] of schemaDocuments()) writeFileSync(new URL(`../${path}`, import.meta.url), text);
+
+// The IST rules: one file per code the analyzers report, none for a code they no longer do.
+const istioRules = istioRuleFiles();
+for (const name of readdirSync(new URL("../rules/", import.meta.url)).filter((f) => /^IST-[0-9]{3}\.yaml$/.test(f))) {
+  if (!istioRules.has(`rules/${name}`)) rmSync(new URL(`../rules/${name}`, import.meta.url));
+}
+for (const [path, text] of istioRules) writeFileSync(new URL(`../${path}`, import.meta.url), text);
 
 const readme = new URL("../README.md", import.meta.url);
 const text = readFileSync(readme, "utf8");

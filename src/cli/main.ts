@@ -1,3 +1,4 @@
+import { analyzeUsage, runAnalyze } from "./analyze.js";
 import { EXIT_USAGE, UsageError, type CliIO } from "./io.js";
 import { checkUsage, runCheck } from "./check.js";
 import { diffUsage, runDiff } from "./diff.js";
@@ -15,6 +16,8 @@ Usage:
                                                                   what changes in the mesh, and how it behaves
   meshgate check --base <dir|rev> --head <dir|rev> [--format text|markdown|json|sarif] [--reviews FILE]
                                                                   the merge gate: rules, waivers, approvals
+  meshgate analyze <dir> [--format text|json] [--mesh-config FILE]
+                                                                  Istio's analyzers (istioctl analyze's IST codes), without a cluster
   meshgate owners <path>... [--root <dir>] [--format text|json]   code owners of each path (GitHub's CODEOWNERS rules)
   meshgate rules [--format text|json]                             the rule catalog
   meshgate explain <RULE-ID>                                      what a rule checks, and how to fix a finding
@@ -31,6 +34,7 @@ const COMMANDS: Record<string, Command | undefined> = {
   render: { run: runRender, usage: renderUsage },
   diff: { run: runDiff, usage: diffUsage },
   check: { run: runCheck, usage: checkUsage },
+  analyze: { run: runAnalyze, usage: analyzeUsage },
   owners: { run: runOwners, usage: ownersUsage },
   rules: { run: runRules, usage: rulesUsage },
   explain: { run: runExplain, usage: explainUsage },

@@ -48,6 +48,11 @@ export interface KindInfo {
   podTemplate?: readonly string[];
   /** The rules that describe its changes in an operator's words. */
   notes: readonly NoteRule[];
+  /**
+   * Top-level fields whose values meshgate never reads nor shows (a Secret's key material):
+   * only their keys are kept, so that renders, diffs and comments cannot leak them.
+   */
+  redact?: readonly string[];
 }
 
 const ISTIO_VERSIONS = ["v1alpha3", "v1beta1", "v1"] as const;
@@ -137,6 +142,8 @@ export const KINDS: readonly KindInfo[] = [
   // Kubernetes: what the mesh serves, who runs in it, and how it is reached around it.
   kubernetes("", "Service", ["v1"], { securityRelevant: (before, after) => !same(serviceExposure(before), serviceExposure(after)), notes: [serviceNotes] }),
   kubernetes("", "ServiceAccount", ["v1"], { securityRelevant: false }),
+  // Gateways serve the certificates of the Secrets their servers name (credentialName).
+  kubernetes("", "Secret", ["v1"], { securityRelevant: true, redact: ["data", "stringData"] }),
   kubernetes("", "Namespace", ["v1"], { clusterScoped: true, securityRelevant: (before, after) => !same(namespaceMeshLabels(before), namespaceMeshLabels(after)) }),
   // Endpoints given by hand join a Service's traffic without any selector.
   kubernetes("", "Endpoints", ["v1"], { securityRelevant: true }),

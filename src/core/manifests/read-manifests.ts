@@ -92,6 +92,9 @@ export function isScopeCandidate(path: string): boolean {
   return !isNeverRead(path) && MANIFEST_EXTENSIONS.some((extension) => lower.endsWith(extension));
 }
 
+/** What a redacted value (a Secret's data) reads as. */
+export const REDACTED = "(redacted: meshgate does not read it)";
+
 /** Paths no walk enters and no config can select: git's own files, installed packages. */
 export function isNeverRead(path: string): boolean {
   return path.split("/").some((part) => part === ".git" || part === "node_modules");
@@ -202,6 +205,10 @@ function classify(document: YamlDocument, defaultNamespace: string, set: Manifes
   if (info.clusterScoped) delete meta.namespace;
   else meta.namespace = metadata.namespace ?? defaultNamespace;
   const object = { ...value, metadata: meta } as KubeObject;
+  for (const field of info.redact ?? []) {
+    const held = value[field];
+    if (isObject(held)) (object as unknown as JsonObject)[field] = Object.fromEntries(Object.keys(held).map((key) => [key, REDACTED]));
+  }
   set.raw.push({ document, object });
 }
 
