@@ -109,7 +109,10 @@ describe("KubeVela pull requests, base and head", () => {
         "high weakens ingress: Ingress bookinfo/productpage serves bookinfo.example.com in plaintext: no `tls` for it (a KubeVela gateway trait needs `secretName`) — Ingress bookinfo/productpage, app.yaml:14 (gateway trait)",
         "low neutral protocol-sniffing: Service bookinfo/productpage port 9080 (port-9080) declares no protocol: Istio sniffs it, so HTTP routes, retries and policies act on a guess — Service bookinfo/productpage, app.yaml:14 (gateway trait)",
       ],
-      failing: ["CHG-002 security-relevant change (Ingress bookinfo/productpage)"],
+      failing: [
+        "EDGE-001 Gateway server Ingress host bookinfo.example.com (HTTP, plaintext) lacks a spec.tls entry for the host.",
+        "CHG-002 security-relevant change (Ingress bookinfo/productpage)",
+      ],
     });
   });
 
@@ -117,7 +120,10 @@ describe("KubeVela pull requests, base and head", () => {
     expect(outcome("kubevela-expose-loadbalancer")).toEqual({
       conclusion: "failure",
       notes: ["high weakens service-exposure: Service bookinfo/productpage is now type LoadBalancer (was ClusterIP): a cloud load balancer reaches it from outside the cluster, around the ingress gateway, and mesh ingress policies do not apply to that path — Service bookinfo/productpage, app.yaml:14 (expose trait)"],
-      failing: ["CHG-002 security-relevant change (Service bookinfo/productpage)"],
+      failing: [
+        "EDGE-008 Service bookinfo/productpage (type LoadBalancer) exposes Deployment bookinfo/productpage around the ingress gateway",
+        "CHG-002 security-relevant change (Service bookinfo/productpage)",
+      ],
     });
   });
 });
@@ -142,9 +148,9 @@ describe("examples/kubevela", () => {
   it("the diff lists each changed resource with its environment and step", () => {
     const text = diffText(check({ base: example("base"), head: example("pr") }).changes);
     expect(text.split("\n").filter((l) => l.startsWith("  ~ "))).toEqual([
-      "  ~ PeerAuthentication bookinfo/reviews in production",
-      "  ~ VirtualService bookinfo/reviews in production (step rollout-1st-batch)",
-      "  ~ VirtualService bookinfo-staging/reviews in staging (step rollout-1st-batch)",
+      "  ~ PeerAuthentication bookinfo/reviews in production — bookinfo.yaml:58",
+      "  ~ VirtualService bookinfo/reviews in production (step rollout-1st-batch) — bookinfo.yaml:17",
+      "  ~ VirtualService bookinfo-staging/reviews in staging (step rollout-1st-batch) — bookinfo.yaml:17",
     ]);
   });
 });
