@@ -70,7 +70,7 @@ describe("meshgate check on the example", () => {
   it("prints the markdown a pull request shows: conclusion, findings by severity, then the diff", async () => {
     const run = await runCli(["check", "--base", "examples/shop", "--head", "examples/shop-pr", "--format", "markdown", ...NOW]);
     expect(run.stdout).toMatch(/^## ❌ meshgate: Failed: 1 blocking finding \(4 mesh changes\)\n/);
-    expect(run.stdout).toContain("| **blocking** (new) | MTLS-002 | CC6.7 | PeerAuthentication shop/checkout | `apps/checkout.yaml:19` |");
+    expect(run.stdout).toContain("| **blocking** (new) | MTLS-002 | CC6.7 | PeerAuthentication shop/checkout | <code>apps/checkout.yaml:19</code> |");
     expect(run.stdout.indexOf("### Findings")).toBeLessThan(run.stdout.indexOf("### Mesh changes"));
   });
 });
