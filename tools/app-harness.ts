@@ -217,6 +217,12 @@ export class AppHarness {
     await this.#exited;
   }
 
+  /** Sends SIGTERM, as Kubernetes stops a pod, and resolves with the exit code once the process has exited on its own. */
+  async terminate(): Promise<number | null> {
+    this.#child.kill("SIGTERM");
+    return this.#exited;
+  }
+
   /** Resolves with the exit code once the process has exited (null for a signal). */
   exited(): Promise<number | null> {
     return this.#exited;

@@ -43,8 +43,9 @@ export interface Shop {
  * example's people, and the real app server (dist/github/server.js) on it; all stopped and
  * removed afterwards, whatever happens. Tests share nothing, so they can run concurrently (the
  * app's wait for GitHub's write lane dominates their time). On a failure the app's log is printed.
+ * `env`: further settings of the app (MESHGATE_DRAIN_MS…).
  */
-export async function withShop(test: (shop: Shop) => Promise<void>): Promise<void> {
+export async function withShop(test: (shop: Shop) => Promise<void>, options: { env?: Record<string, string> } = {}): Promise<void> {
   const repository = await createShopRepository();
   let standIn: GitHubStandIn | undefined;
   let app: AppHarness | undefined;
@@ -52,7 +53,7 @@ export async function withShop(test: (shop: Shop) => Promise<void>): Promise<voi
     standIn = await startGitHubStandIn({ repository: repository.dir });
     standIn.addPullRequest({ number: 7, base: "main", head: "pr", author: SHOP_PEOPLE.author, title: "Canary the storefront at 50%, let checkout read the catalog" });
     setUpShopPeople(standIn);
-    app = await AppHarness.start({ standIn });
+    app = await AppHarness.start({ standIn, ...(options.env ? { env: options.env } : {}) });
     const world = { standIn, app };
     await test({
       repository,
