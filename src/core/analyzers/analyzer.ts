@@ -1,6 +1,6 @@
-import { kindIdOf, WORKLOAD_KINDS, kindById } from "../kinds.js";
-import { asArray, asObject, asStrings, at, stringMap } from "../rules/mesh-index.js";
-import type { JsonObject, Resource } from "../types.js";
+import { kindIdOf, kindById } from "../kinds.js";
+import { asArray, asObject, asStrings, at, resourcesByKind, stringMap, workloadsOf, type Workload } from "../rules/mesh-index.js";
+import type { Resource } from "../types.js";
 
 /** The mesh config fields the analyzers read (Istio's MeshConfig; `--mesh-config` in `meshgate analyze`). */
 export interface AnalyzerMesh {
@@ -58,16 +58,8 @@ export interface AnalyzerMessage {
   pointer?: string;
 }
 
-/** A workload: a Pod, or a pod template of a Deployment, StatefulSet, … */
-export interface AnalyzedWorkload {
-  kind: string;
-  namespace: string;
-  name: string;
-  labels: Record<string, string>;
-  annotations: Record<string, string>;
-  pod: JsonObject;
-  resource: Resource;
-}
+/** A workload: a Pod, or a pod template of a Deployment, StatefulSet, … (the rules' own). */
+export type AnalyzedWorkload = Workload;
 
 /** What every analyzer looks things up in: the resources of one revision and the mesh config. */
 export interface AnalysisContext {
@@ -94,27 +86,9 @@ export interface Analyzer {
 }
 
 export function buildAnalysisContext(resources: readonly Resource[], mesh: AnalyzerMesh): AnalysisContext {
-  const byKind = new Map<string, Resource[]>();
-  for (const resource of resources) {
-    const id = kindIdOf(resource.object);
-    byKind.set(id, [...(byKind.get(id) ?? []), resource]);
-  }
-  const ofKind = (id: string): Resource[] => byKind.get(id) ?? [];
+  const ofKind = resourcesByKind(resources);
   const namespaceOf = (resource: Resource): string => resource.object.metadata.namespace ?? "";
-  const workloads = WORKLOAD_KINDS.flatMap((info) =>
-    ofKind(info.id).map((resource): AnalyzedWorkload => {
-      const pod = asObject(at(resource.object, ...(info.podTemplate ?? [])));
-      return {
-        kind: info.kind,
-        namespace: namespaceOf(resource),
-        name: resource.object.metadata.name,
-        labels: stringMap(at(pod, "metadata", "labels")),
-        annotations: stringMap(at(pod, "metadata", "annotations")),
-        pod,
-        resource,
-      };
-    }),
-  );
+  const workloads = workloadsOf(ofKind);
   const namespaces = new Map(ofKind("Namespace").map((r) => [r.object.metadata.name, r]));
   const knownNamespaces = new Set<string>([...namespaces.keys()]);
   for (const resource of resources) {

@@ -4,6 +4,8 @@ import type { JsonObject, JsonValue, RenderResult, Resource } from "../types.js"
 
 /** A pod template the render knows of (of any workload kind), with the labels policies select it by. */
 export interface Workload {
+  /** The workload's kind: Deployment, StatefulSet, Pod, … */
+  kind: string;
   namespace: string;
   name: string;
   /** The pod's labels: what Services and policies select. */
@@ -55,21 +57,25 @@ export interface MeshIndex {
   workloadsMatching(namespace: string, selector: Record<string, string>): Workload[];
 }
 
-export function buildMeshIndex(render: Pick<RenderResult, "resources">, config: Pick<Config, "mesh">): MeshIndex {
-  const { rootNamespace, clusterDomain } = config.mesh;
+/** The resources of each kind, by registry id: one pass over a render. */
+export function resourcesByKind(resources: readonly Resource[]): (id: string) => Resource[] {
   const byKind = new Map<string, Resource[]>();
-  for (const resource of render.resources) {
+  for (const resource of resources) {
     const id = kindIdOf(resource.object);
     const list = byKind.get(id) ?? [];
     list.push(resource);
     byKind.set(id, list);
   }
-  const ofKind = (kind: string): Resource[] => byKind.get(kind) ?? [];
+  return (id) => byKind.get(id) ?? [];
+}
 
-  const workloads: Workload[] = WORKLOAD_KINDS.flatMap((info) =>
+/** The pod templates of every workload kind the registry knows, with their labels and annotations. */
+export function workloadsOf(ofKind: (id: string) => Resource[]): Workload[] {
+  return WORKLOAD_KINDS.flatMap((info) =>
     ofKind(info.id).map((resource): Workload => {
       const pod = asObject(at(resource.object, ...(info.podTemplate ?? [])));
       return {
+        kind: info.kind,
         namespace: resource.object.metadata.namespace ?? "",
         name: resource.object.metadata.name,
         labels: stringMap(at(pod, "metadata", "labels")),
@@ -79,6 +85,12 @@ export function buildMeshIndex(render: Pick<RenderResult, "resources">, config: 
       };
     }),
   );
+}
+
+export function buildMeshIndex(render: Pick<RenderResult, "resources">, config: Pick<Config, "mesh">): MeshIndex {
+  const { rootNamespace, clusterDomain } = config.mesh;
+  const ofKind = resourcesByKind(render.resources);
+  const workloads = workloadsOf(ofKind);
 
   const fqdn = (host: string, namespace: string): string => {
     if (host.includes("*")) return host;

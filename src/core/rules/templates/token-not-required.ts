@@ -45,5 +45,5 @@ export const tokenNotRequired = defineTemplate<Record<string, never>>({
 });
 
 function standIn(authentication: Resource): Workload {
-  return { namespace: authentication.object.metadata.namespace ?? "", name: authentication.object.metadata.name, labels: policySelector(authentication), annotations: {}, pod: {}, resource: authentication };
+  return { kind: authentication.object.kind, namespace: authentication.object.metadata.namespace ?? "", name: authentication.object.metadata.name, labels: policySelector(authentication), annotations: {}, pod: {}, resource: authentication };
 }
