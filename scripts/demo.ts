@@ -110,7 +110,8 @@ async function demo(params: { standIn: GitHubStandIn; app: AppHarness; repositor
   print(annotationLines(run));
 
   heading("2. The pull request comment");
-  const [comment] = ourComments(standIn);
+  // The comment is written after the check completes: wait for it rather than read too early.
+  const comment = await app.waitForComment("the meshgate comment", (c) => ourComments(standIn).includes(c)).catch(() => undefined);
   expect(comment !== undefined, "a meshgate comment on the pull request");
   if (!comment) return;
   const sameAsSummary = rendered(comment.body, "collapsed") === rendered(run.output.summary ?? "", "collapsed");
@@ -138,6 +139,7 @@ async function demo(params: { standIn: GitHubStandIn; app: AppHarness; repositor
   expect(run.output.title?.includes("blocking") === false, "the fix to clear the blocking finding");
   print("  What still holds the gate:");
   print(approvalLines(run));
+  await app.waitForComment("the comment updated in place", (c) => c.id === comment.id && c.edits.length > 0).catch(() => undefined);
   const comments = ourComments(standIn);
   expect(comments.length === 1 && comments[0]?.id === comment.id && comment.edits.length > 0, "the same comment to be updated in place");
   print();
