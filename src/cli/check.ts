@@ -1,3 +1,4 @@
+import { evaluationsFor } from "../cue/evaluations-for.js";
 import { readFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
@@ -60,7 +61,8 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
   const review = values.reviews !== undefined ? await readReviews(resolve(io.cwd, values.reviews), values.reviews) : undefined;
   const catalog = readCatalog();
 
-  // 2. Evaluate.
+  // 2. Evaluate (CUE is started only if a side holds a definition).
+  const evaluations = await evaluationsFor([change.base.snapshot, change.head.snapshot]);
   const verdict = evaluate({
     base: change.base.snapshot,
     head: change.head.snapshot,
@@ -71,7 +73,7 @@ export async function runCheck(args: string[], io: CliIO): Promise<number> {
     now,
     ...(review ? { review } : {}),
     readDiagnostics: change.head.diagnostics,
-  });
+  }, evaluations ? { evaluations } : {});
 
   // 3. Print.
   const output =

@@ -1,3 +1,4 @@
+import { evaluationsFor } from "../cue/evaluations-for.js";
 import { parseArgs } from "node:util";
 import { diffRenders } from "../core/diff/diff-renders.js";
 import { RenderMemo } from "../core/render/render-memo.js";
@@ -50,8 +51,9 @@ export async function runDiff(args: string[], io: CliIO): Promise<number> {
   const inputs = await readChange({ cwd: io.cwd, base: values.base, head: values.head });
   // 2. Render both with the base's config; a file the two share is rendered once.
   const memo = new RenderMemo();
-  const baseRender = renderSnapshot(inputs.base.snapshot, inputs.config, memo);
-  const headRender = renderSnapshot(inputs.head.snapshot, inputs.config, memo);
+  const evaluations = await evaluationsFor([inputs.base.snapshot, inputs.head.snapshot]);
+  const baseRender = renderSnapshot(inputs.base.snapshot, inputs.config, memo, evaluations);
+  const headRender = renderSnapshot(inputs.head.snapshot, inputs.config, memo, evaluations);
   // 3. Diff.
   const changeSet = diffRenders(baseRender, headRender);
   // 4. Print: the changes on stdout, the diagnostics of both sides on stderr (the base's only

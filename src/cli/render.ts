@@ -1,4 +1,6 @@
 import { stat } from "node:fs/promises";
+import { RenderMemo } from "../core/render/render-memo.js";
+import { evaluationsFor } from "../cue/evaluations-for.js";
 import { parseArgs } from "node:util";
 import { CONFIG_PATH, loadConfig } from "../core/config/config.js";
 import { isScopeCandidate, manifestMatcher } from "../core/manifests/read-manifests.js";
@@ -33,7 +35,7 @@ export async function runRender(args: string[], io: CliIO): Promise<number> {
   const isManifest = manifestMatcher(config.manifests);
   // The files the config leaves out are read too, only to tell their mesh documents (SCOPE-001).
   const { snapshot, diagnostics: readDiagnostics } = await readDirectorySnapshot(root, (path) => isManifest(path) || isScopeCandidate(path));
-  const result = renderSnapshot(snapshot, config);
+  const result = renderSnapshot(snapshot, config, new RenderMemo(), await evaluationsFor([snapshot]));
   const diagnostics = [...configDiagnostics, ...readDiagnostics, ...result.diagnostics];
 
   io.stdout.write(format === "json" ? `${JSON.stringify(renderJson({ ...result, diagnostics }), null, 2)}\n` : renderYaml(result.resources));

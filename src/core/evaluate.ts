@@ -4,6 +4,7 @@ import { diffRenders } from "./diff/diff-renders.js";
 import { isSecurityRelevantChange } from "./kinds.js";
 import { evaluateApprovals, type ApprovalEvaluation, type ApprovalInputs } from "./owners/approvals.js";
 import { findCodeowners } from "./owners/find-codeowners.js";
+import type { DefinitionEvaluations } from "./definitions/definition-evaluations.js";
 import { RenderMemo } from "./render/render-memo.js";
 import { renderSnapshot } from "./render/render-snapshot.js";
 import type { Catalog } from "./rules/catalog.js";
@@ -70,7 +71,7 @@ export interface Verdict {
  * rendered before (on the other side, or by an earlier evaluation given the same memo) is not
  * rendered again.
  */
-export function evaluate(inputs: EvaluationInputs, options: { memo?: RenderMemo } = {}): Verdict {
+export function evaluate(inputs: EvaluationInputs, options: { memo?: RenderMemo; evaluations?: DefinitionEvaluations } = {}): Verdict {
   // 1. Policy from the base branch.
   const { config, diagnostics: configDiagnostics } = loadConfig(inputs.policy.config);
 
@@ -78,8 +79,9 @@ export function evaluate(inputs: EvaluationInputs, options: { memo?: RenderMemo 
   const memo = options.memo ?? new RenderMemo();
   // What earlier evaluations left beyond the memo's bound goes now, not while this one renders.
   memo.trim();
-  const base = renderSnapshot(inputs.base, config, memo);
-  const head = renderSnapshot(inputs.head, config, memo);
+  // Each side renders with its own definitions: a PR that edits one shows its effect on every Application using it.
+  const base = renderSnapshot(inputs.base, config, memo, options.evaluations);
+  const head = renderSnapshot(inputs.head, config, memo, options.evaluations);
   const changes = diffRenders(base, head);
   const headDiagnostics = [...(inputs.readDiagnostics ?? []), ...head.diagnostics, ...(inputs.headConfig !== undefined ? loadConfig(inputs.headConfig).diagnostics : [])];
 

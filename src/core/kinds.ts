@@ -39,7 +39,7 @@ export interface KindInfo {
   /** Cluster-scoped kinds have no namespace, so none is defaulted for them. */
   clusterScoped?: true;
   /** The family it belongs to, as the README and notes name it. */
-  family: "istio" | "gateway-api" | "kubernetes";
+  family: "istio" | "gateway-api" | "kubernetes" | "kubevela";
   /** Whether a change of it needs the security team's approval (CHG-002). */
   securityRelevant: SecurityRelevance;
   /** For a policy-like kind, how it selects workloads. */
@@ -160,6 +160,10 @@ export const KINDS: readonly KindInfo[] = [
   workload("", "Pod", []),
   workload("batch", "Job", ["spec", "template"]),
   workload("batch", "CronJob", ["spec", "jobTemplate", "spec", "template"]),
+  // KubeVela: a definition decides what every Application of its type renders, so editing one
+  // changes the mesh of all of them at once.
+  { group: "core.oam.dev", kind: "TraitDefinition", versions: ["v1beta1"], id: "TraitDefinition", family: "kubevela", securityRelevant: true, notes: [] },
+  { group: "core.oam.dev", kind: "ComponentDefinition", versions: ["v1beta1"], id: "ComponentDefinition", family: "kubevela", securityRelevant: true, notes: [] },
 ];
 
 const BY_GROUP_KIND = new Map(KINDS.map((k) => [`${k.group}/${k.kind}`, k]));

@@ -28,6 +28,8 @@ export interface SourceRef {
   app?: string;
   component?: string;
   trait?: string;
+  /** The repository definition (TraitDefinition, ComponentDefinition) that rendered it. */
+  definition?: DefinitionRef;
 }
 
 /** One trait (or document) that wrote part of a resource, with the JSON pointers it wrote. */
@@ -36,6 +38,15 @@ export interface Contribution {
   line: number;
   trait: string;
   paths: string[];
+  /** The repository TraitDefinition the trait was rendered by. */
+  definition?: DefinitionRef;
+}
+
+/** A repository TraitDefinition or ComponentDefinition, by name and document line. */
+export interface DefinitionRef {
+  name: string;
+  file: string;
+  line: number;
 }
 
 export interface ObjectMeta {
@@ -98,4 +109,17 @@ export interface RenderResult {
   diagnostics: Diagnostic[];
   /** Mesh documents the render could not see, by file and line (absent: none). */
   unread?: UnreadDocument[];
+  /** Traits of a type that neither a repository definition nor meshgate renders (SCOPE-002). */
+  unevaluated?: UnevaluatedTrait[];
+}
+
+/** A trait whose type has no definition in the repository and no renderer in meshgate. */
+export interface UnevaluatedTrait {
+  type: string;
+  file: string;
+  line: number;
+  app: string;
+  /** The Application's namespace. */
+  namespace: string;
+  component: string;
 }

@@ -1,3 +1,4 @@
+import { evaluationsFor } from "../cue/evaluations-for.js";
 import { loadConfig } from "../core/config/config.js";
 import { diffRenders } from "../core/diff/diff-renders.js";
 import { renderSnapshot } from "../core/render/render-snapshot.js";
@@ -63,9 +64,10 @@ async function renderOrDiff(params: CommandParams & { command: Extract<Command, 
   const inputs = await gatherInputs({ octokit, target: { repo, headSha, baseSha }, cache: state.cache, catalog: state.catalog, now: new Date().toISOString() });
   const { config } = loadConfig(inputs.policy.config);
   state.memo.trim();
-  const head = renderSnapshot(inputs.head, config, state.memo);
+  const evaluations = await evaluationsFor([inputs.base, inputs.head]);
+  const head = renderSnapshot(inputs.head, config, state.memo, evaluations);
   if (command.name === "render") return { kind: "render", headSha, ...(command.app !== undefined ? { app: command.app } : {}), resources: head.resources, diagnostics: [...(inputs.readDiagnostics ?? []), ...head.diagnostics] };
-  return { kind: "diff", headSha, changes: diffRenders(renderSnapshot(inputs.base, config, state.memo), head) };
+  return { kind: "diff", headSha, changes: diffRenders(renderSnapshot(inputs.base, config, state.memo, evaluations), head) };
 }
 
 /** The user's permission on the repository; someone GitHub does not know as a collaborator has none. */

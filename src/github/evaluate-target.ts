@@ -1,3 +1,4 @@
+import { evaluationsFor } from "../cue/evaluations-for.js";
 import type { Logger } from "probot";
 import { evaluate } from "../core/evaluate.js";
 import type { RenderMemo } from "../core/render/render-memo.js";
@@ -75,7 +76,9 @@ export async function runEvaluation(params: {
   const started = hooks.checkRunId !== undefined ? Promise.resolve(hooks.checkRunId) : startCheck({ octokit, ...check });
   const judged = target
     .then(async (t) => {
-      const verdict = evaluate(await gatherInputs({ octokit, target: t, cache: state.cache, catalog: state.catalog, now: new Date().toISOString() }), { memo: state.memo });
+      const inputs = await gatherInputs({ octokit, target: t, cache: state.cache, catalog: state.catalog, now: new Date().toISOString() });
+      const evaluations = await evaluationsFor([inputs.base, inputs.head]);
+      const verdict = evaluate(inputs, { memo: state.memo, ...(evaluations ? { evaluations } : {}) });
       return { verdict, output: checkRunOutput(verdict) };
     })
     .catch((error: unknown) => ({ error }));

@@ -19,6 +19,8 @@ export interface CheckJson {
     file: string;
     line: number;
     controls: string[];
+    /** The repository TraitDefinition or ComponentDefinition that rendered the field at fault (absent: none). */
+    definition?: { name: string; file: string; line: number };
     waiver: { ticket: string; expires: string; justification: string; expired: boolean } | null;
   }[];
   changes: DiffJson["changes"];
@@ -44,6 +46,7 @@ export function checkJson(verdict: Verdict): CheckJson {
       file: f.file,
       line: f.line,
       controls: f.controls,
+      ...(f.definition ? { definition: f.definition } : {}),
       waiver: f.waiver ? { ticket: f.waiver.ticket, expires: f.waiver.expires, justification: f.waiver.justification, expired: f.waiver.expired } : null,
     })),
     changes: diffJson(verdict.changes).changes,

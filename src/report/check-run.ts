@@ -122,8 +122,13 @@ function findingAnnotation(finding: ReportFinding): CheckAnnotation[] {
     : finding.blocking ? `blocking (${finding.status})`
     : finding.status;
   const expired = finding.waiver?.expired ? `; waiver ${finding.waiver.ticket} expired ${finding.waiver.expires}` : "";
-  const message = `${finding.message}\n\n${resource} · ${finding.severity} · ${status}${expired} · SOC 2 ${finding.controls.join(", ")}\nExplain: /explain ${finding.rule}`;
-  return [annotation({ path: finding.file, line: finding.line, level: levelOf(finding), title: `${finding.rule}: ${finding.title}`, message })];
+  const definition = finding.definition;
+  const defined = definition ? `\nRendered by the repository's ${definition.name} definition (${definition.file}:${definition.line})` : "";
+  const message = `${finding.message}\n\n${resource} · ${finding.severity} · ${status}${expired} · SOC 2 ${finding.controls.join(", ")}${defined}\nExplain: /explain ${finding.rule}`;
+  const own = annotation({ path: finding.file, line: finding.line, level: levelOf(finding), title: `${finding.rule}: ${finding.title}`, message });
+  // A definition shapes every Application of its type: the finding is shown at it too.
+  if (!definition || (definition.file === finding.file && definition.line === finding.line)) return [own];
+  return [own, annotation({ path: definition.file, line: definition.line, level: levelOf(finding), title: `${finding.rule}: ${finding.title}`, message: `${finding.message}\n\nIn ${finding.file}:${finding.line}, rendered by this definition · ${finding.severity} · ${status}\nExplain: /explain ${finding.rule}` })];
 }
 
 /** Head errors and warnings point at the manifest line to fix; notices stay in the details. */

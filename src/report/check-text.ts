@@ -9,7 +9,8 @@ export function checkText(verdict: Verdict): string {
     const status = f.status === "waived" && f.waiver ? `waived until ${f.waiver.expires} (${f.waiver.ticket})` : f.blocking ? `BLOCKING ${f.status}` : f.status;
     const resource = f.resource ? `${f.resource.kind} ${f.resource.namespace}/${f.resource.name}` : "mesh config";
     const expired = f.waiver?.expired ? ` [waiver ${f.waiver.ticket} expired ${f.waiver.expires}]` : "";
-    lines.push(`${f.file}:${f.line}: ${f.severity} ${f.rule} [${f.controls.join(", ")}] ${resource}: ${f.message} (${status})${expired}`);
+    const defined = f.definition ? ` [rendered by ${f.definition.name}, ${f.definition.file}:${f.definition.line}]` : "";
+    lines.push(`${f.file}:${f.line}: ${f.severity} ${f.rule} [${f.controls.join(", ")}] ${resource}: ${f.message} (${status})${expired}${defined}`);
   }
   if (verdict.approvals) {
     lines.push("", "Approvals:");

@@ -30,7 +30,7 @@ describe("discovery", () => {
     const result = renderFiles({
       ".github/workflows/ci.yml": "on: push\njobs: {}\n",
       "k8s.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n---\n- just\n- a list\n---\nplain scalar\n---\n",
-      "defs.yaml": "apiVersion: core.oam.dev/v1beta1\nkind: TraitDefinition\nmetadata: { name: myingress }\n",
+      "defs.yaml": "apiVersion: core.oam.dev/v1beta1\nkind: WorkflowStepDefinition\nmetadata: { name: myingress }\n",
     });
     expect(result).toEqual({ resources: [], diagnostics: [] });
   });

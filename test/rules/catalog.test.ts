@@ -39,6 +39,7 @@ describe("the rule catalog and its documentation", () => {
       "OBS-001": "medium CC7.2",
       "AVAIL-001": "high CC7.1,A1.2",
       "AVAIL-002": "medium CC7.1,A1.2",
+      "SCOPE-002": "high CC8.1",
       "TRAF-001": "high CC7.1",
       "TRAF-002": "medium CC7.1",
       "TRAF-003": "medium CC7.1,CC8.1",

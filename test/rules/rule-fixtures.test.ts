@@ -1,11 +1,18 @@
 import { readdirSync } from "node:fs";
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { DefinitionEvaluations } from "../../src/core/definitions/definition-evaluations.js";
+import { startCueEvaluator } from "../../src/cue/start-cue-evaluator.js";
 import { TEMPLATES } from "../../src/core/rules/templates/index.js";
 import { catalogRules, findingTarget, FIXTURES, ruleFixtures, runFixture } from "../support/rules.js";
 
 // The approval rules (CHG-*) are evaluated from reviews, not templates: their tests are in test/owners.
 const rules = catalogRules().filter((r) => r.check !== undefined);
 const fixtures = ruleFixtures();
+// Fixtures may carry the repository's own definitions: they render in CUE, as the CLI renders them.
+let evaluations: DefinitionEvaluations;
+beforeAll(async () => {
+  evaluations = new DefinitionEvaluations(await startCueEvaluator());
+}, 30_000);
 
 describe("the rule catalog", () => {
   it("gives every rule fixtures that must fire and fixtures that must not", () => {
@@ -30,7 +37,7 @@ describe("the rule catalog", () => {
 
 describe.each(fixtures.map((f) => [`${f.rule} ${f.name}`, f] as const))("%s", (_, fixture) => {
   it(fixture.fires ? `fires on ${fixture.expected.join(", ")}` : "does not fire", () => {
-    const findings = runFixture(fixture, rules);
+    const findings = runFixture(fixture, rules, evaluations);
     expect([...new Set(findings.map(findingTarget))].sort()).toEqual(fixture.expected);
     for (const finding of findings) {
       expect(finding.message).not.toMatch(/\{[A-Za-z0-9_]+\}/);

@@ -1,3 +1,4 @@
+import type { DefinitionEvaluations } from "../../src/core/definitions/definition-evaluations.js";
 import { evaluate, type EvaluationInputs, type Verdict } from "../../src/core/evaluate.js";
 import { readCatalog } from "../../src/cli/read-catalog.js";
 
@@ -12,6 +13,7 @@ export function check(params: {
   now?: string;
   review?: EvaluationInputs["review"];
   policyFiles?: Record<string, string>;
+  evaluations?: DefinitionEvaluations;
 }): Verdict {
   const changedFiles = [...new Set([...Object.keys(params.base), ...Object.keys(params.head)])].filter((p) => params.base[p] !== params.head[p]);
   return evaluate({
@@ -23,7 +25,7 @@ export function check(params: {
     catalog,
     now: params.now ?? "2026-11-28T12:00:00Z",
     ...(params.review ? { review: params.review } : {}),
-  });
+  }, params.evaluations ? { evaluations: params.evaluations } : {});
 }
 
 /** An Application in the style meshgate recommends: what the traits render by default, well configured. */

@@ -1,5 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { defaultConfig, loadConfig, type Config } from "../../src/core/config/config.js";
+import type { DefinitionEvaluations } from "../../src/core/definitions/definition-evaluations.js";
+import { RenderMemo } from "../../src/core/render/render-memo.js";
 import { renderSnapshot } from "../../src/core/render/render-snapshot.js";
 import { buildMeshIndex } from "../../src/core/rules/mesh-index.js";
 import type { Rule, RuleInput } from "../../src/core/rules/rule.js";
@@ -55,24 +57,27 @@ export function catalogRules(): Rule[] {
 }
 
 /** The input a rule sees for a head text (and an optional base text), as the check would build it. */
-export function ruleInput(params: { head: string; base?: string; config?: Config }): RuleInput {
+export function ruleInput(params: { head: string; base?: string; config?: Config; evaluations?: DefinitionEvaluations }): RuleInput {
   const config = params.config ?? defaultConfig();
-  const render = renderSnapshot({ files: new Map([["fixture.yaml", params.head]]) }, config);
+  const render = renderSnapshot({ files: new Map([["fixture.yaml", params.head]]) }, config, new RenderMemo(), params.evaluations);
   const input: RuleInput = { render, index: buildMeshIndex(render, config), config };
   if (params.base !== undefined) {
-    const base = renderSnapshot({ files: new Map([["fixture.yaml", params.base]]) }, config);
+    const base = renderSnapshot({ files: new Map([["fixture.yaml", params.base]]) }, config, new RenderMemo(), params.evaluations);
     input.base = { render: base, index: buildMeshIndex(base, config) };
   }
   return input;
 }
 
-/** Runs one rule of the catalog on a fixture and returns its findings. */
-export function runFixture(fixture: RuleFixture, rules: Rule[] = catalogRules()): RuleFinding[] {
+/**
+ * Runs one rule of the catalog on a fixture and returns its findings. A fixture may hold
+ * TraitDefinitions and ComponentDefinitions beside its Application: `evaluations` renders them.
+ */
+export function runFixture(fixture: RuleFixture, rules: Rule[] = catalogRules(), evaluations?: DefinitionEvaluations): RuleFinding[] {
   const rule = rules.find((r) => r.id === fixture.rule);
   if (!rule) throw new Error(`no rule ${fixture.rule} in the catalog`);
   const loaded = fixture.config !== undefined ? loadConfig(fixture.config) : undefined;
   if (loaded && loaded.diagnostics.length > 0) throw new Error(`${fixture.name}: ${JSON.stringify(loaded.diagnostics)}`);
-  const input = ruleInput({ head: fixture.head, ...(fixture.base !== undefined ? { base: fixture.base } : {}), ...(loaded ? { config: loaded.config } : {}) });
+  const input = ruleInput({ head: fixture.head, ...(fixture.base !== undefined ? { base: fixture.base } : {}), ...(loaded ? { config: loaded.config } : {}), ...(evaluations ? { evaluations } : {}) });
   return runRules({ rules: [rule], input, overrides: {} });
 }
 

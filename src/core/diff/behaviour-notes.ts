@@ -1,5 +1,5 @@
 import { kindInfo } from "../kinds.js";
-import type { Resource } from "../types.js";
+import type { DefinitionRef, Resource } from "../types.js";
 import type { BehaviourNote, NoteSeverity } from "./change-set.js";
 import type { NoteDraft } from "./notes/note-draft.js";
 
@@ -10,16 +10,16 @@ const SEVERITY_ORDER: Record<NoteSeverity, number> = { high: 0, medium: 1, low: 
  * holds the pointer, else the resource's own source.
  */
 function sourceOf(resource: Resource, pointer: string): BehaviourNote["source"] {
-  let best: { file: string; line: number; trait: string; length: number } | undefined;
+  let best: { file: string; line: number; trait: string; length: number; definition?: DefinitionRef } | undefined;
   for (const c of resource.sources ?? []) {
     for (const path of c.paths) {
       const holds = pointer === path || pointer.startsWith(`${path}/`);
-      if (holds && (!best || path.length > best.length)) best = { file: c.file, line: c.line, trait: c.trait, length: path.length };
+      if (holds && (!best || path.length > best.length)) best = { file: c.file, line: c.line, trait: c.trait, length: path.length, ...(c.definition ? { definition: c.definition } : {}) };
     }
   }
-  if (best) return { file: best.file, line: best.line, trait: best.trait };
-  const { file, line, trait } = resource.source;
-  return { file, line, ...(trait !== undefined ? { trait } : {}) };
+  if (best) return { file: best.file, line: best.line, trait: best.trait, ...(best.definition ? { definition: best.definition } : {}) };
+  const { file, line, trait, definition } = resource.source;
+  return { file, line, ...(trait !== undefined ? { trait } : {}), ...(definition ? { definition } : {}) };
 }
 
 /**
@@ -35,7 +35,7 @@ function locate(d: NoteDraft, before: Resource | undefined, after: Resource | un
   // A raw document is edited in place: its head line is where the change is.
   if (after && source.trait === undefined) return { source: sourceOf(after, ""), inBase: false };
   const still = after?.sources?.find((c) => c.trait === source.trait && c.file === source.file);
-  if (still) return { source: { file: still.file, line: still.line, trait: still.trait }, inBase: false };
+  if (still) return { source: { file: still.file, line: still.line, trait: still.trait, ...(still.definition ? { definition: still.definition } : {}) }, inBase: false };
   return { source, inBase: from === before };
 }
 
@@ -55,7 +55,8 @@ export function behaviourNotes(params: { before?: Resource; after?: Resource; ba
   const resource = { kind: object.kind, namespace: object.metadata.namespace ?? "", name: object.metadata.name };
   const notes = drafts.map((d): BehaviourNote => {
     const { source, inBase } = locate(d, before, after);
-    const where = `${inBase ? "was at " : ""}${source.file}:${source.line}${source.trait !== undefined ? ` (${source.trait}${source.trait.startsWith("workflow step ") ? "" : " trait"})` : ""}`;
+    const defined = source.definition ? `, defined by ${source.definition.file}:${source.definition.line}` : "";
+    const where = `${inBase ? "was at " : ""}${source.file}:${source.line}${source.trait !== undefined ? ` (${source.trait}${source.trait.startsWith("workflow step ") ? "" : " trait"}${defined})` : defined}`;
     const scoped = after ?? before;
     const step = scoped?.step ? `step ${scoped.step.name}${scoped.step.gates.length > 0 ? ` (after manual gate ${scoped.step.gates.join(", ")})` : ""}: ` : "";
     // "in production only": the same resource of the other environments did not change.

@@ -1,4 +1,4 @@
-import type { JsonValue, Resource } from "../types.js";
+import type { DefinitionRef, JsonValue, Resource } from "../types.js";
 
 /**
  * One changed field of a modified resource.
@@ -56,7 +56,7 @@ export interface BehaviourNote {
   message: string;
   resource: { kind: string; namespace: string; name: string };
   /** The trait (or raw document) that wrote the field the note is about. */
-  source: { file: string; line: number; trait?: string };
+  source: { file: string; line: number; trait?: string; definition?: DefinitionRef };
   /** The environment of the resource, when its Application deploys to several. */
   environment?: string;
 }

@@ -2,6 +2,7 @@ import picomatch from "picomatch";
 import type { Config } from "../config/config.js";
 import { compileSchema } from "../schema-check.js";
 import { isMeshGroup, kindInfo, splitApiVersion } from "../kinds.js";
+import { isDefinitionKind, readDefinition, type DefinitionManifest } from "../definitions/read-definition.js";
 import type { Diagnostic, JsonObject, JsonValue, KubeObject, ObjectMeta, Snapshot, UnreadDocument } from "../types.js";
 import { readApplicationPlan, type ApplicationPlan } from "./application-policies.js";
 import { applicationSchema } from "./application-schema.js";
@@ -42,6 +43,8 @@ export interface ManifestSet {
   applications: ApplicationManifest[];
   /** Documents of the registry's kinds (Istio, Gateway API, Services, workloads, …), List items included. */
   raw: RawManifest[];
+  /** KubeVela TraitDefinitions and ComponentDefinitions (also raw documents: a change of one is a change of the revision). */
+  definitions: DefinitionManifest[];
   diagnostics: Diagnostic[];
   /** Mesh documents in text that could not be parsed (templates left out: they are a notice). */
   unread: UnreadDocument[];
@@ -113,7 +116,7 @@ export function manifestFiles(snapshot: Snapshot, config: Pick<Config, "manifest
  * is a diagnostic, never an exception, and one bad document does not hide the others.
  */
 export function readManifestFile(params: { file: string; text: string; defaultNamespace: string }): ManifestSet {
-  const set: ManifestSet = { applications: [], raw: [], diagnostics: [], unread: [], unmodelled: [] };
+  const set: ManifestSet = { applications: [], raw: [], definitions: [], diagnostics: [], unread: [], unmodelled: [] };
   const parsed = parseYamlFile(params.file, params.text);
   set.diagnostics.push(...parsed.diagnostics);
   for (const document of parsed.documents) classify(document, params.defaultNamespace, set);
@@ -165,7 +168,7 @@ function classify(document: YamlDocument, defaultNamespace: string, set: Manifes
   const { apiVersion, kind } = value;
   const [group, version] = splitApiVersion(apiVersion);
 
-  if (group === OAM_GROUP) {
+  if (group === OAM_GROUP && !(version === "v1beta1" && isDefinitionKind(kind))) {
     if (version === "v1beta1" && kind === "Application") readApplication(document, value, defaultNamespace, set);
     else if (version !== "v1beta1") diagnostic("warning", `unsupported OAM version ${apiVersion} (${kind}): meshgate reads core.oam.dev/v1beta1 Applications only, so this document is not rendered; migrate it to an Application`, ["apiVersion"]);
     return;
@@ -210,6 +213,11 @@ function classify(document: YamlDocument, defaultNamespace: string, set: Manifes
     if (isObject(held)) (object as unknown as JsonObject)[field] = Object.fromEntries(Object.keys(held).map((key) => [key, REDACTED]));
   }
   set.raw.push({ document, object });
+  if (group === OAM_GROUP && isDefinitionKind(kind)) {
+    const read = readDefinition(document, value, kind);
+    set.diagnostics.push(...read.diagnostics);
+    if (read.definition) set.definitions.push(read.definition);
+  }
 }
 
 function readApplication(document: YamlDocument, value: JsonObject, defaultNamespace: string, set: ManifestSet): void {

@@ -44,11 +44,13 @@ export class RenderMemo {
   renderOf(params: { settings: string; file: string; text: string; render: () => FileRender }): FileRender {
     const key = `${params.settings}\u0000${params.file}`;
     const versions = this.#paths.get(key) ?? [];
-    this.#paths.delete(key);
     const found = versions.findIndex((v) => v.text === params.text);
-    const held = found >= 0 ? versions.splice(found, 1)[0] : undefined;
+    // Rendered before anything changes: a render that throws (an evaluation deferred) leaves the memo as it was.
+    const held = found >= 0 ? versions[found] : undefined;
     const version = held ?? { text: params.text, render: deepFreeze(params.render()) };
-    if (!held) this.#count(version, 1);
+    this.#paths.delete(key);
+    if (held) versions.splice(found, 1);
+    else this.#count(version, 1);
     versions.unshift(version);
     for (const dropped of versions.splice(VERSIONS_PER_PATH)) this.#count(dropped, -1);
     this.#paths.set(key, versions);

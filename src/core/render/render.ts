@@ -1,9 +1,12 @@
 import type { Config } from "../config/config.js";
 import { isMeshGroup, kindInfo, splitApiVersion, type KindInfo } from "../kinds.js";
-import { readManifestFile, type ApplicationManifest, type ComponentSpec, type RawManifest } from "../manifests/read-manifests.js";
+import { isObject, readManifestFile, type ApplicationManifest, type ComponentSpec, type RawManifest } from "../manifests/read-manifests.js";
 import type { NodePath } from "../manifests/yaml-file.js";
 import { compileSchema, type SchemaCheck } from "../schema-check.js";
-import type { Diagnostic, DiagnosticSeverity, KubeObject, RenderResult, Resource, SourceRef, UnreadDocument } from "../types.js";
+import type { DefinitionEvaluations } from "../definitions/definition-evaluations.js";
+import type { DefinitionManifest } from "../definitions/read-definition.js";
+import { applyPatch, evaluateDefinition, type DefinitionContext, type DefinitionResult } from "../definitions/render-definition.js";
+import type { DefinitionRef, Diagnostic, DiagnosticSeverity, JsonValue, KubeObject, RenderResult, Resource, SourceRef, UnevaluatedTrait, UnreadDocument } from "../types.js";
 import type { ComponentDefinition } from "./component.js";
 import { applyCanarySteps } from "./canary-steps.js";
 import { assembleComponentMesh, type ComponentMesh } from "./component-mesh.js";
@@ -78,18 +81,21 @@ export interface FileRender {
   /** Mesh documents in its text that could not be parsed. */
   unread: UnreadDocument[];
   inertTraits: InertTraitUse[];
+  /** Traits of a type nothing renders. */
+  unevaluated: UnevaluatedTrait[];
 }
 
 /**
  * Reads and renders one manifest file. Pure and deterministic; a broken Application, component
  * or trait is reported and skipped, and everything else still renders.
  */
-export function renderManifestFile(params: { file: string; text: string; config: FileRenderConfig }): FileRender {
-  const { config } = params;
+export function renderManifestFile(params: { file: string; text: string; config: FileRenderConfig; definitions?: RepositoryDefinitions }): FileRender {
+  const { config, definitions } = params;
   const manifests = readManifestFile({ file: params.file, text: params.text, defaultNamespace: config.defaultNamespace });
   const diagnostics: Diagnostic[] = [];
   const rendered: Rendered[] = [];
   const ingressClaims: IngressClaim[] = [];
+  const unevaluated: UnevaluatedTrait[] = [];
   const inertTraits: InertTraitUse[] = [];
   for (const app of manifests.applications) {
     // An Application with topology/override policies renders once per environment (deploy step).
@@ -98,7 +104,7 @@ export function renderManifestFile(params: { file: string; text: string; config:
       const environment = env.name !== "" ? env.name : undefined;
       const first = rendered.length;
       for (const component of env.components) {
-        renderComponent({ app, component, environment, namespace: env.namespace, config, rendered, diagnostics, ingressClaims, inertTraits });
+        renderComponent({ app, component, environment, namespace: env.namespace, config, definitions, rendered, diagnostics, ingressClaims, inertTraits, unevaluated });
       }
       const firstComponent = env.components[0];
       if (app.plan.canarySteps.length > 0 && firstComponent) {
@@ -115,6 +121,7 @@ export function renderManifestFile(params: { file: string; text: string; config:
     ingressClaims,
     unread: manifests.unread,
     inertTraits,
+    unevaluated,
   };
 }
 
@@ -166,7 +173,8 @@ export function combineFileRenders(files: readonly FileRender[]): RenderResult {
     resources.push(entry.resource);
   }
   const unread = files.flatMap((f) => f.unread);
-  return { resources: sortResources(resources), diagnostics: sortDiagnostics(diagnostics), ...(unread.length > 0 ? { unread } : {}) };
+  const unevaluated = files.flatMap((f) => f.unevaluated);
+  return { resources: sortResources(resources), diagnostics: sortDiagnostics(diagnostics), ...(unread.length > 0 ? { unread } : {}), ...(unevaluated.length > 0 ? { unevaluated } : {}) };
 }
 
 function fromRaw(raw: RawManifest): Rendered {
@@ -178,6 +186,22 @@ function fromRaw(raw: RawManifest): Rendered {
   };
 }
 
+/** An object of a component as rendered so far, by the name KubeVela's `context.outputs` gives it. */
+interface Emitted {
+  name: string;
+  object: KubeObject;
+  source: SourceRef;
+  lineOf: (path: NodePath) => number;
+  sources?: Resource["sources"];
+}
+
+/** The repository's definitions, by type name, and the evaluations they are rendered through. */
+export interface RepositoryDefinitions {
+  traits: ReadonlyMap<string, DefinitionManifest>;
+  components: ReadonlyMap<string, DefinitionManifest>;
+  evaluations: DefinitionEvaluations;
+}
+
 function renderComponent(params: {
   app: ApplicationManifest;
   component: ComponentSpec;
@@ -185,12 +209,14 @@ function renderComponent(params: {
   environment: string | undefined;
   namespace: string;
   config: RenderConfig;
+  definitions: RepositoryDefinitions | undefined;
   rendered: Rendered[];
   diagnostics: Diagnostic[];
   ingressClaims: IngressClaim[];
   inertTraits: InertTraitUse[];
+  unevaluated: UnevaluatedTrait[];
 }): void {
-  const { app, component, environment, namespace, config, rendered, diagnostics, ingressClaims, inertTraits } = params;
+  const { app, component, environment, namespace, config, definitions, rendered, diagnostics, ingressClaims, inertTraits } = params;
   const { document } = app;
   const file = document.file;
   const at = (path: NodePath): number => document.lineOf(path);
@@ -207,18 +233,49 @@ function renderComponent(params: {
     host: `${component.name}.${namespace}.svc.${config.mesh.clusterDomain}`,
     selector,
   };
-  const push = (object: KubeObject, source: SourceRef, lineOf: (path: NodePath) => number, sources?: Resource["sources"]): void => {
-    object.metadata.labels = { ...object.metadata.labels, ...labels };
-    rendered.push({ resource: { object, source, ...(sources ? { sources } : {}), ...(environment !== undefined ? { environment } : {}) }, lineOf, file });
+  // Everything is collected first and rendered at the end: a component whose definition fails renders nothing, never half.
+  const emitted: Emitted[] = [];
+  let workload: Emitted | undefined;
+  const add = (entry: Omit<Emitted, "name"> & { name?: string }): Emitted => {
+    let name = entry.name ?? entry.object.kind.toLowerCase();
+    for (let i = 1; entry.name === undefined && emitted.some((e) => e.name === name); i++) name = `${entry.object.kind.toLowerCase()}-${i}`;
+    const added = { ...entry, name };
+    emitted.push(added);
+    return added;
   };
+  /** A definition that does not evaluate: the error at its line, and the component failing closed at the Application's. */
+  const failClosed = (outcome: { message: string; file: string; line: number }, what: string, line: number): void => {
+    diagnostics.push({ file: outcome.file, line: outcome.line, severity: "error", message: outcome.message });
+    report("error", `${what}'s definition (${outcome.file}:${outcome.line}) cannot be evaluated: nothing of this component is rendered, and it fails closed`, line);
+  };
+  const kubeContext = (): DefinitionContext => ({
+    name: component.name,
+    namespace,
+    appName: app.name,
+    ...(workload ? { output: workload.object } : {}),
+    outputs: Object.fromEntries(emitted.filter((e) => e !== workload).map((e) => [e.name, e.object])),
+  });
+  const definitionRef = (d: DefinitionManifest): DefinitionRef => ({ name: d.name, file: d.file, line: d.line });
 
-  // 1. The workload.
-  const firstOfComponent = rendered.length;
+  // 1. The workload: the repository's definition of the type, else meshgate's own renderer.
   let ports: ComponentInfo["ports"];
   let standInService: boolean | undefined;
+  const typeLine = at([...component.path, "type"]);
+  const componentDefinition = definitions?.components.get(component.type);
   const definition: ComponentDefinition | undefined = COMPONENTS.get(component.type);
-  if (!definition) {
-    report("notice", `component type \`${component.type}\` is not known to meshgate: no workload is rendered, its traits still are`, at([...component.path, "type"]));
+  if (componentDefinition && definitions) {
+    const outcome = evaluateDefinition({ definition: componentDefinition, properties: component.properties, context: kubeContext(), evaluations: definitions.evaluations });
+    if (!outcome.ok) {
+      failClosed(outcome, `component type \`${component.type}\``, typeLine);
+      return;
+    }
+    const source: SourceRef = { file, line: typeLine, app: app.name, component: component.name, definition: definitionRef(componentDefinition) };
+    const { output, outputs } = outcome.result;
+    if (output) workload = add({ name: "", object: output, source, lineOf: () => typeLine });
+    for (const [name, object] of outputs) add({ name, object, source, lineOf: () => typeLine });
+    ports = portsOf(emitted, workload);
+  } else if (!definition) {
+    report("notice", `component type \`${component.type}\` is not known to meshgate: no workload is rendered, its traits still are`, typeLine);
   } else {
     const props = structuredClone(component.properties);
     const issues = definition.schema ? checkerFor(definition.schema)(props) : [];
@@ -229,7 +286,8 @@ function renderComponent(params: {
       component: base,
       emit: (object, path = []) => {
         const line = at([...component.path, "properties", ...path]);
-        push(object, { file, line, app: app.name, component: component.name }, (p) => (path.length > 0 ? at([...component.path, "properties", ...path, ...p]) : line));
+        const entry = add({ object, source: { file, line, app: app.name, component: component.name }, lineOf: (p) => (path.length > 0 ? at([...component.path, "properties", ...path, ...p]) : line) });
+        if (!workload && kindInfo(object)?.podTemplate !== undefined) workload = entry;
       },
       report: (severity, message, path = []) => {
         report(severity, message, at(path.length > 0 ? [...component.path, "properties", ...path] : component.path));
@@ -238,20 +296,23 @@ function renderComponent(params: {
   }
   const info: ComponentInfo = { ...base, ...(ports ? { ports } : {}) };
   // The workload's own Service C, unless the component declares KubeVela's `ports[].expose`.
-  const implicitService = !standInService ? -1 : rendered.findIndex((r, i) => i >= firstOfComponent && r.resource.object.kind === "Service" && r.resource.object.metadata.name === component.name && r.resource.source.trait === undefined);
+  const implicitService = standInService ? emitted.find((e) => e.object.kind === "Service" && e.object.metadata.name === component.name && e.source.trait === undefined) : undefined;
 
-  // 2. The traits, each on its own or into the component's shared routing resources.
+  // 2. The traits, each on its own or into the component's shared routing resources. A
+  // repository definition of a type renders it rather than meshgate's own renderer.
   const mesh: ComponentMesh = {};
   const seenTypes = new Map<string, number>();
   for (const trait of component.traits) {
     const line = at(trait.path);
     const ref: TraitRef = { type: trait.type, file, line };
+    const repositoryTrait = definitions?.traits.get(trait.type);
     const traitDefinition: TraitDefinition | undefined = TRAITS.get(trait.type);
-    if (!traitDefinition) {
+    if (!repositoryTrait && !traitDefinition) {
       report("notice", `trait \`${trait.type}\` has no mesh effect known to meshgate: skipped`, line);
+      params.unevaluated.push({ type: trait.type, file, line, app: app.name, namespace: app.namespace, component: component.name });
       continue;
     }
-    if (traitDefinition.inert) {
+    if (!repositoryTrait && traitDefinition?.inert) {
       const effect = traitDefinition.inert.unless?.(trait.properties);
       if (effect !== undefined) report("error", `trait \`${trait.type}\`: ${effect}, which meshgate does not apply to the rendered workload, so what it does to the mesh cannot be judged`, line);
       else inertTraits.push({ type: trait.type, file, line });
@@ -263,6 +324,20 @@ function renderComponent(params: {
       continue;
     }
     seenTypes.set(trait.type, line);
+    if (repositoryTrait && definitions) {
+      const outcome = evaluateDefinition({ definition: repositoryTrait, properties: trait.properties, context: kubeContext(), evaluations: definitions.evaluations });
+      if (!outcome.ok) {
+        failClosed(outcome, `trait \`${trait.type}\``, line);
+        return;
+      }
+      const applied = applyTraitResult({ result: outcome.result, definition: repositoryTrait, trait: ref, emitted, workload, add, source: { file, line, app: app.name, component: component.name, trait: trait.type, definition: definitionRef(repositoryTrait) } });
+      if (applied !== undefined) {
+        failClosed({ message: applied, file: repositoryTrait.file, line: repositoryTrait.templateLine }, `trait \`${trait.type}\``, line);
+        return;
+      }
+      continue;
+    }
+    if (!traitDefinition) continue;
     const props = structuredClone(trait.properties);
     const issues = checkerFor(traitDefinition.schema)(props);
     for (const issue of issues) report("error", `invalid \`${trait.type}\` properties: ${issue.message}`, at([...trait.path, "properties", ...issue.path]));
@@ -275,7 +350,7 @@ function renderComponent(params: {
       trait: ref,
       mesh,
       emit: (object) => {
-        push(object, source, () => line);
+        add({ object, source, lineOf: () => line });
       },
       report: (severity, message, path = []) => {
         // Without a property path, at the trait itself: where its resources' provenance points.
@@ -285,8 +360,8 @@ function renderComponent(params: {
   }
 
   // A trait's Service C (expose, gateway, canary-traffic) is the one KubeVela applies: it replaces the workload's own.
-  if (implicitService >= 0 && rendered.some((r, i) => i > implicitService && r.resource.object.kind === "Service" && r.resource.object.metadata.name === component.name)) {
-    rendered.splice(implicitService, 1);
+  if (implicitService && emitted.some((e) => e !== implicitService && e.object.kind === "Service" && e.object.metadata.name === component.name)) {
+    emitted.splice(emitted.indexOf(implicitService), 1);
   }
 
   // 3. The shared resources, now that every trait has had its say.
@@ -295,7 +370,12 @@ function renderComponent(params: {
     if (!first) continue;
     const source: SourceRef = { file, line: first.line, app: app.name, component: component.name, trait: first.trait };
     const sources = assembled.sources.map(({ file: f, line: l, trait: t, paths }) => ({ file: f, line: l, trait: t, paths }));
-    push(assembled.object, source, () => first.line, sources);
+    add({ object: assembled.object, source, lineOf: () => first.line, sources });
+  }
+
+  for (const entry of emitted) {
+    entry.object.metadata.labels = { ...entry.object.metadata.labels, ...labels };
+    rendered.push({ resource: { object: entry.object, source: entry.source, ...(entry.sources ? { sources: entry.sources } : {}), ...(environment !== undefined ? { environment } : {}) }, lineOf: entry.lineOf, file });
   }
 
   // 4. A host can be claimed by one ingress only: Istio would pick one of two gateways at random.
@@ -303,6 +383,63 @@ function renderComponent(params: {
   if (ingress) {
     for (const host of ingress.value.hosts) ingressClaims.push({ host, by: ingress.by, component: `${app.name}/${component.name}`, ...(environment !== undefined ? { environment } : {}) });
   }
+}
+
+/**
+ * A repository trait's result applied to the component: `patch` merged into the workload,
+ * `outputs` added, `patchOutputs` merged into outputs rendered before it. Returns what
+ * KubeVela would refuse, if anything.
+ */
+function applyTraitResult(params: {
+  result: DefinitionResult;
+  definition: DefinitionManifest;
+  trait: TraitRef;
+  emitted: Emitted[];
+  workload: Emitted | undefined;
+  add: (entry: Omit<Emitted, "name"> & { name?: string }) => Emitted;
+  source: SourceRef;
+}): string | undefined {
+  const { result, definition, trait, emitted, workload, add, source } = params;
+  const contribute = (entry: Emitted, paths: string[]): void => {
+    const own = entry.sources ?? [{ file: entry.source.file, line: entry.source.line, trait: entry.source.trait ?? entry.source.component ?? "", paths: [] }];
+    entry.sources = [...own, { file: trait.file, line: trait.line, trait: trait.type, paths, definition: { name: definition.name, file: definition.file, line: definition.line } }];
+  };
+  if (result.patch) {
+    if (!workload) return `TraitDefinition ${definition.name} patches the workload, and the component renders none`;
+    workload.object = applyPatch(workload.object, result.patch) as unknown as KubeObject;
+    contribute(workload, pointersOf(result.patch, ""));
+  }
+  for (const [name, object] of result.outputs) {
+    if (emitted.some((e) => e.name === name)) return `TraitDefinition ${definition.name}: output \`${name}\` is already rendered for this component: use patchOutputs to change it`;
+    add({ name, object, source, lineOf: () => trait.line });
+  }
+  for (const [name, patch] of result.patchOutputs) {
+    const target = emitted.find((e) => e !== workload && e.name === name);
+    if (!target) return `TraitDefinition ${definition.name}: patchOutputs.${name} patches an output this component has not rendered`;
+    target.object = applyPatch(target.object, patch, true) as unknown as KubeObject;
+    contribute(target, pointersOf(patch, ""));
+  }
+  return undefined;
+}
+
+/** JSON pointers of a patch's leaves (lists count as leaves): what it wrote. */
+function pointersOf(patch: JsonValue | undefined, prefix: string): string[] {
+  if (!isObject(patch)) return [prefix];
+  return Object.entries(patch).flatMap(([key, value]) => pointersOf(value, `${prefix}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`));
+}
+
+/** The ports a component rendered by a definition serves, as its Service names them; none without a Service. */
+function portsOf(emitted: readonly Emitted[], workload: Emitted | undefined): ComponentInfo["ports"] {
+  const service = emitted.find((e) => e.object.kind === "Service" && e.object.apiVersion === "v1");
+  if (!service) return workload ? [] : undefined;
+  const list = service.object.spec?.ports;
+  if (!Array.isArray(list)) return [];
+  return list.filter(isObject).filter((p) => typeof p.port === "number").map((p) => {
+    const protocol = p.protocol === "UDP" || p.protocol === "SCTP" ? p.protocol : "TCP";
+    const named = typeof p.appProtocol === "string" ? p.appProtocol : typeof p.name === "string" ? p.name.split("-")[0] : undefined;
+    const appProtocol = (["http", "http2", "grpc", "tcp", "tls"] as const).find((a) => a === named) ?? "tcp";
+    return { port: p.port as number, protocol, appProtocol };
+  });
 }
 
 /** Validates one rendered object against its schema, where one is known. */
@@ -328,7 +465,7 @@ function checkResource(entry: Rendered): FileResource {
   return { resource: entry.resource, identity, issues };
 }
 
-const FAMILY_NAMES: Record<KindInfo["family"], string> = { istio: "Istio", "gateway-api": "Gateway API", kubernetes: "Kubernetes" };
+const FAMILY_NAMES: Record<KindInfo["family"], string> = { istio: "Istio", "gateway-api": "Gateway API", kubernetes: "Kubernetes", kubevela: "KubeVela" };
 
 function describeSource(source: SourceRef): string {
   const where = `${source.file}:${source.line}`;

@@ -1,6 +1,7 @@
 import type { Config, Severity } from "../config/config.js";
 import { scopeText, type PolicyScope } from "../authorization/policy-scope.js";
 import { identityOf, scopeLabel } from "../render/identity.js";
+import type { DefinitionRef } from "../types.js";
 import type { FindingValue, Rule, RuleInput } from "./rule.js";
 import { sourceOf } from "./source-of.js";
 import { TEMPLATES } from "./templates/index.js";
@@ -22,6 +23,8 @@ export interface RuleFinding {
   resource?: { kind: string; namespace: string; name: string; identity: string };
   file: string;
   line: number;
+  /** The repository definition that rendered the field at fault: the finding is attributed to it too. */
+  definition?: DefinitionRef;
 }
 
 /** Runs every enabled rule of the catalog on one revision, with the config's severity overrides. */
@@ -39,7 +42,8 @@ export function runRules(params: { rules: readonly Rule[]; input: RuleInput; ove
       const fingerprint = [rule.id, identity, draft.key, ...(draft.scope ? [`scope=${scopeText(draft.scope)}`] : []), ...(draft.value ? [`value=${draft.value.text}`] : [])].join("|");
       if (seen.has(fingerprint)) continue;
       seen.add(fingerprint);
-      const location = draft.location ?? (draft.resource ? sourceOf(draft.resource, draft.pointer) : { file: "", line: 1 });
+      const placed = draft.resource ? sourceOf(draft.resource, draft.pointer) : undefined;
+      const location = draft.location ?? placed ?? { file: "", line: 1 };
       const object = draft.resource?.object;
       findings.push({
         rule: rule.id,
@@ -55,6 +59,7 @@ export function runRules(params: { rules: readonly Rule[]; input: RuleInput; ove
         ...(object ? { resource: { kind: object.kind, namespace: object.metadata.namespace ?? "", name: object.metadata.name, identity } } : {}),
         file: location.file,
         line: location.line,
+        ...(placed?.definition ? { definition: placed.definition } : {}),
       });
     }
   }
