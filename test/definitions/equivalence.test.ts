@@ -7,13 +7,11 @@ import { DefinitionEvaluations } from "../../src/core/definitions/definition-eva
 import { identityOf } from "../../src/core/render/identity.js";
 import { RenderMemo } from "../../src/core/render/render-memo.js";
 import { renderSnapshot } from "../../src/core/render/render-snapshot.js";
-import { COMPONENTS } from "../../src/core/render/components/index.js";
-import { TRAITS } from "../../src/core/render/traits/index.js";
 import type { RenderResult } from "../../src/core/types.js";
 import { startCueEvaluator } from "../../src/cue/start-cue-evaluator.js";
 import { runCli } from "../support/cli.js";
 import { appWithTraits } from "../support/render.js";
-import { applicationOf, renderFixtures, shippedDefinitions } from "./equivalence-fixtures.js";
+import { SHIPPED_COMPONENT_TYPES, SHIPPED_TRAIT_TYPES, shippedDefinitions, traitFixtures } from "./equivalence-fixtures.js";
 
 const config = defaultConfig();
 const definitions = shippedDefinitions();
@@ -23,54 +21,53 @@ beforeAll(async () => {
   evaluations = new DefinitionEvaluations(await startCueEvaluator());
 }, 30_000);
 
-/** The objects a render applies, by identity: the definitions themselves left out. */
-function objectsOf(result: RenderResult, file?: string): Record<string, unknown> {
-  return Object.fromEntries(result.resources.filter((r) => !r.object.apiVersion.startsWith("core.oam.dev/") && (file === undefined || r.source.file === file)).map((r) => [identityOf(r.object), JSON.parse(JSON.stringify(r.object)) as unknown]));
+/** The objects a render applies, by identity (environment included): the definitions themselves left out. */
+function objectsOf(result: RenderResult): Record<string, unknown> {
+  return Object.fromEntries(result.resources.filter((r) => !r.object.apiVersion.startsWith("core.oam.dev/")).map((r) => [identityOf(r.object, r), JSON.parse(JSON.stringify(r.object)) as unknown]));
 }
 
-const errors = (result: RenderResult, file?: string): string[] =>
-  result.diagnostics.filter((d) => d.severity === "error" && (file === undefined || d.file === file)).map((d) => `${d.file}:${d.line}: ${d.message}`);
+const errors = (result: RenderResult): string[] => result.diagnostics.filter((d) => d.severity === "error").map((d) => `${d.file}:${d.line}: ${d.message}`);
 
 /**
- * Each Application rendered natively on its own, and all of them through the definitions in one
- * snapshot (each in a namespace of its own), so that CUE evaluates them in batches as a
- * repository's would be. Applications that meshgate rejects are left out.
+ * Each fixture rendered natively, and through the shipped definitions (the fixture with
+ * definitions/ beside it), each in a snapshot of its own. Fixtures that meshgate itself rejects
+ * show a check of meshgate's, not a render to compare: they are counted apart.
  */
-function renderBoth(apps: readonly string[]): { app: string; native: Record<string, unknown>; cue: Record<string, unknown>; cueErrors: string[] }[] {
-  const files = apps.map((app, i) => ({ file: `f${i}.yaml`, app: app.replace(/^(\s*)namespace: shop$/gm, `$1namespace: n${i}`) }));
-  const native = files.map(({ file, app }) => renderSnapshot({ files: new Map([[file, app]]) }, config));
-  const kept = files.filter((_, i) => errors(native[i] as RenderResult).length === 0);
-  const cue = renderSnapshot({ files: new Map([...kept.map(({ file, app }): [string, string] => [file, app]), ...Object.entries(definitions)]) }, config, new RenderMemo(), evaluations);
-  return kept.map(({ file, app }) => ({
-    app,
-    native: objectsOf(native[files.findIndex((f) => f.file === file)] as RenderResult),
-    cue: objectsOf(cue, file),
-    // Two fixtures exposing one host conflict only because they share a snapshot here.
-    cueErrors: errors(cue, file).filter((e) => !e.includes("is already exposed by")),
-  }));
+function renderBoth(fixtures: readonly { from: string; yaml: string }[]): { from: string; yaml: string; native: Record<string, unknown>; cue: Record<string, unknown>; cueErrors: string[] }[] {
+  return fixtures.flatMap(({ from, yaml }) => {
+    const file = "app.yaml";
+    const native = renderSnapshot({ files: new Map([[file, yaml]]) }, config);
+    if (errors(native).length > 0) return [];
+    const cue = renderSnapshot({ files: new Map([[file, yaml], ...Object.entries(definitions)]) }, config, new RenderMemo(), evaluations);
+    return [{ from, yaml, native: objectsOf(native), cue: objectsOf(cue), cueErrors: errors(cue) }];
+  });
 }
 
 describe("meshgate's definitions in CUE render what meshgate renders natively", () => {
-  it("ships a TraitDefinition for every mesh trait and a ComponentDefinition for every component type", () => {
+  it("ships a TraitDefinition for each of meshgate's mesh traits and a ComponentDefinition for every component type it renders, and nothing else", () => {
     const texts = Object.values(definitions);
     const named = (kind: string): string[] => texts.flatMap((t) => [...t.matchAll(new RegExp(`kind: ${kind}\\nmetadata:\\n  name: ([\\w-]+)`, "g"))].map((m) => m[1] ?? "")).sort();
-    expect(named("TraitDefinition")).toEqual([...TRAITS.keys()].sort());
-    expect(named("ComponentDefinition")).toEqual([...COMPONENTS.keys()].sort());
+    expect(named("TraitDefinition")).toEqual([...SHIPPED_TRAIT_TYPES].sort());
+    expect(SHIPPED_TRAIT_TYPES).toHaveLength(10);
+    expect(named("ComponentDefinition")).toEqual([...SHIPPED_COMPONENT_TYPES].sort());
   });
 
-  it("object for object, on every fixture of the render tests that renders without error", () => {
+  it("object for object, on every trait fixture of the project that uses only those types", () => {
+    const fixtures = traitFixtures();
+    const rendered = renderBoth(fixtures);
     const covered = new Set<string>();
-    // A fixture that meshgate rejects shows a check of meshgate's, not a render to compare.
-    const rendered = renderBoth(renderFixtures().map(applicationOf));
-    for (const { app, native, cue, cueErrors } of rendered) {
-      expect(cueErrors, app).toEqual([]);
-      expect(cue, app).toEqual(native);
-      for (const m of app.matchAll(/\btype: ([\w-]+)/g)) covered.add(m[1] ?? "");
+    for (const { from, yaml, native, cue, cueErrors } of rendered) {
+      const what = `${from}:\n${yaml}`;
+      expect(cueErrors, what).toEqual([]);
+      expect(cue, what).toEqual(native);
+      for (const m of yaml.matchAll(/\btype: ([\w-]+)/g)) covered.add(m[1] ?? "");
     }
-    expect(rendered.length).toBeGreaterThan(30);
-    // Every trait and component type is compared on at least one fixture.
-    expect([...TRAITS.keys(), ...COMPONENTS.keys()].filter((t) => !covered.has(t))).toEqual([]);
-  }, 120_000);
+    // The render tests' and the rule, diff and check fixtures' files both count.
+    expect(rendered.filter((r) => r.from.endsWith(".ts")).length).toBeGreaterThan(30);
+    expect(rendered.filter((r) => /\.ya?ml$/.test(r.from)).length).toBeGreaterThan(30);
+    // Every shipped type is compared on at least one fixture.
+    expect([...SHIPPED_TRAIT_TYPES, ...SHIPPED_COMPONENT_TYPES].filter((t) => !covered.has(t))).toEqual([]);
+  }, 300_000);
 
   it("whatever the order of the traits that share VirtualService C, C-ingress and DestinationRule C", () => {
     const shared = {
@@ -82,13 +79,12 @@ describe("meshgate's definitions in CUE render what meshgate renders natively", 
     };
     const orders = permutations(Object.keys(shared) as (keyof typeof shared)[]);
     expect(orders).toHaveLength(120);
-    const rendered = renderBoth(orders.map((order) => appWithTraits(order.map((t) => shared[t]).join("\n"))));
+    const rendered = renderBoth(orders.map((order) => ({ from: order.join(", "), yaml: appWithTraits(order.map((t) => shared[t]).join("\n")) })));
     expect(rendered).toHaveLength(orders.length);
-    rendered.forEach(({ native, cue, cueErrors }, i) => {
-      const order = (orders[i] ?? []).join(", ");
-      expect(cueErrors, order).toEqual([]);
-      expect(cue, order).toEqual(native);
-    });
+    for (const { from, native, cue, cueErrors } of rendered) {
+      expect(cueErrors, from).toEqual([]);
+      expect(cue, from).toEqual(native);
+    }
   }, 120_000);
 });
 

@@ -129,6 +129,30 @@ describe("webservice component", () => {
     });
   });
 
+  it("renders, for ports[].expose, KubeVela's Service C of the exposed ports only, of exposeType, and the container all of them", () => {
+    const result = renderFiles({
+      "shop.yaml": app(`- name: api
+  type: webservice
+  properties:
+    image: ghcr.io/acme/api:2.0.0
+    exposeType: LoadBalancer
+    ports:
+      - { port: 8080, expose: true }
+      - { port: 9090, name: metrics, expose: true }
+      - { port: 5353, protocol: UDP }`),
+    });
+    expect(errorsOf(result)).toEqual([]);
+    expect(ofKind(result, "Service").map((r) => r.object.spec)).toEqual([{
+      selector: { "app.oam.dev/component": "api" },
+      ports: [{ name: "port-8080", port: 8080, targetPort: 8080 }, { name: "metrics", port: 9090, targetPort: 9090 }],
+      type: "LoadBalancer",
+    }]);
+    const [deployment] = ofKind(result, "Deployment");
+    expect((deployment?.object.spec as { template: { spec: { containers: { ports: unknown }[] } } }).template.spec.containers[0]?.ports).toEqual([
+      { containerPort: 8080, protocol: "TCP" }, { containerPort: 9090, protocol: "TCP" }, { containerPort: 5353, protocol: "UDP" },
+    ]);
+  });
+
   it("renders no Service for a webservice without ports", () => {
     const result = renderFiles({ "shop.yaml": app("- name: api\n  type: webservice\n  properties: { image: busybox }") });
     expect(result.resources.map((r) => r.object.kind)).toEqual(["Deployment", "ServiceAccount"]);

@@ -22,13 +22,19 @@ import { sidecarScope } from "./sidecar-scope.js";
 import { trafficSplit } from "./traffic-split.js";
 
 /**
+ * meshgate's own mesh traits: the vocabulary `definitions/` ships as TraitDefinitions, so that
+ * a KubeVela cluster applies what the gate judged.
+ */
+export const MESH_TRAITS: readonly TraitDefinition[] = [meshIngress, trafficSplit, httpResilience, circuitBreaker, mtls, jwtAuth, accessPolicy, egress, faultInjection, sidecarScope];
+
+/**
  * The traits meshgate knows, by type name: the one registry of them. meshgate's own mesh
  * traits; KubeVela's built-in traits, rendered as their definitions render them or known to
  * have no mesh effect (`inert`); the KubeVela catalog's Istio and Gateway API traits.
  */
 export const TRAITS: ReadonlyMap<string, TraitDefinition> = new Map(
   [
-    meshIngress, trafficSplit, httpResilience, circuitBreaker, mtls, jwtAuth, accessPolicy, egress, faultInjection, sidecarScope,
+    ...MESH_TRAITS,
     kubevelaGateway, expose, pureIngress, ...INERT_TRAITS,
     istioGateway, canaryTraffic, istioVs, httpRoute, httpsRoute, tcpRoute, kruiseRollout,
   ].map((t) => [t.type, t]),
