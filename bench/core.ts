@@ -33,10 +33,10 @@ const TARGET_RATIO = 3;
 /**
  * One Application per file, every trait used, in 25 namespaces: what a large platform
  * repository looks like to meshgate. Deterministic, so every run measures the same input.
+ * `changed`: the pull request's version (a canary at 50%, mTLS permissive).
  */
-function application(i: number, variant: "base" | "head"): string {
+export function application(i: number, changed: boolean): string {
   const namespace = `team-${i % 25}`;
-  const changed = variant === "head" && i % 33 === 0;
   const canary = changed ? 50 : 10;
   return `apiVersion: core.oam.dev/v1beta1
 kind: Application
@@ -102,8 +102,8 @@ export function syntheticRepository(size: number): { base: Snapshot; head: Snaps
   const changed: string[] = [];
   for (let i = 0; i < size; i++) {
     const path = `apps/team-${i % 25}/app-${i}.yaml`;
-    base.set(path, application(i, "base"));
-    head.set(path, application(i, "head"));
+    base.set(path, application(i, false));
+    head.set(path, application(i, i % 33 === 0));
     if (base.get(path) !== head.get(path)) changed.push(path);
   }
   return { base: { files: base }, head: { files: head }, changed };

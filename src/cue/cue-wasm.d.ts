@@ -1,6 +1,7 @@
 declare module "cue-wasm" {
   interface Cue {
-    toJSON(source: string): string;
+    /** A string; undefined when its Go runtime has died. */
+    toJSON(source: string): string | undefined;
   }
   export function init(): Promise<Cue>;
 }

@@ -13,11 +13,12 @@ function mayHoldDefinition(snapshot: Snapshot): boolean {
 /**
  * The evaluations the core renders repository definitions through: CUE is started the first
  * time a snapshot holds a definition, and the one memo then serves every later evaluation of
- * the process. Undefined (and nothing started) while no snapshot holds one.
+ * the process (a fresh one once it stopped). Undefined (and nothing started) while no snapshot holds one.
  */
 export async function evaluationsFor(snapshots: readonly Snapshot[]): Promise<DefinitionEvaluations | undefined> {
-  if (shared) return shared;
-  if (!snapshots.some(mayHoldDefinition)) return undefined;
-  shared = new DefinitionEvaluations(await startCueEvaluator());
+  if (shared && !shared.stopped) return shared;
+  if (!shared && !snapshots.some(mayHoldDefinition)) return undefined;
+  // A stopped evaluator is replaced; what it answered before it stopped is kept.
+  shared = new DefinitionEvaluations(await startCueEvaluator(), shared);
   return shared;
 }

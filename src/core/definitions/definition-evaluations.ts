@@ -1,8 +1,9 @@
 import type { JsonObject } from "../types.js";
-import type { CueEvaluator } from "./cue-evaluator.js";
+import { CueStopped, type CueEvaluator } from "./cue-evaluator.js";
 import { batchProgram, isJsonObject, prepareTemplate, templateMessage, type PreparedTemplate, type TemplateInput } from "./cue-program.js";
 
-export type Evaluation = { ok: true; value: JsonObject } | { ok: false; message: string };
+/** `stopped`: the evaluator failed, not the template; such a result is never memoized. */
+export type Evaluation = { ok: true; value: JsonObject } | { ok: false; message: string; stopped?: true };
 
 /** Thrown by `evaluate` while deferring: the render is to be retried once `flush` has run. */
 export class PendingEvaluation extends Error {
@@ -15,6 +16,13 @@ export class PendingEvaluation extends Error {
 const MAX_HELD = 20_000;
 
 /**
+ * Inputs per CUE program. Batching saves compiling the template per input, but a program of
+ * hundreds of inputs is megabytes, and cue-wasm's Go runtime has been seen to die collecting
+ * the garbage of one (a `found pointer to free object` fatal error) on 1,000 Applications.
+ */
+const MAX_BATCH = 25;
+
+/**
  * Template evaluations, memoized by template text, parameter and context, and batched: while
  * `deferring`, a miss is recorded and PendingEvaluation thrown, so that a caller can render
  * everything once, evaluate every recorded input of one template in one CUE program (`flush`),
@@ -23,7 +31,10 @@ const MAX_HELD = 20_000;
  */
 export class DefinitionEvaluations {
   readonly #evaluator: CueEvaluator | undefined;
-  readonly #memo = new Map<string, Evaluation>();
+  readonly #memo: Map<string, Evaluation>;
+  /** Times the evaluator stopped, this one's and its predecessors': part of what a render depends on. */
+  #epoch: number;
+  #stopped = false;
   readonly #prepared = new Map<string, PreparedTemplate>();
   /** By template, the inputs to evaluate, by key. */
   readonly #pending = new Map<string, Map<string, TemplateInput>>();
@@ -32,8 +43,25 @@ export class DefinitionEvaluations {
   evaluations = 0;
   programs = 0;
 
-  constructor(evaluator: CueEvaluator | undefined) {
+  /**
+   * `previous`: the evaluations of an evaluator that stopped, whose memo still holds (what CUE
+   * answered before it stopped stays true); the epoch moves on, so that no render made while it
+   * was stopped is taken from a render memo again.
+   */
+  constructor(evaluator: CueEvaluator | undefined, previous?: DefinitionEvaluations) {
     this.#evaluator = evaluator;
+    this.#memo = new Map<string, Evaluation>(previous ? previous.#memo : []);
+    this.#epoch = previous ? previous.#epoch : 0;
+  }
+
+  /** Whether the evaluator stopped: it evaluates nothing more, and a new one is to be started. */
+  get stopped(): boolean {
+    return this.#stopped;
+  }
+
+  /** Changes whenever the evaluator stops: renders keyed by it are not reused across a stop. */
+  get epoch(): number {
+    return this.#epoch;
   }
 
   get hasEvaluator(): boolean {
@@ -78,6 +106,11 @@ export class DefinitionEvaluations {
       prepared = prepareTemplate(template);
       this.#prepared.set(template, prepared);
     }
+    if (inputs.length > MAX_BATCH) {
+      const results: Evaluation[] = [];
+      for (let i = 0; i < inputs.length; i += MAX_BATCH) results.push(...this.#run(template, inputs.slice(i, i + MAX_BATCH)));
+      return results;
+    }
     const evaluateAll = (batch: TemplateInput[]): Evaluation[] => {
       this.programs++;
       this.evaluations += batch.length;
@@ -90,6 +123,11 @@ export class DefinitionEvaluations {
     try {
       return evaluateAll(inputs);
     } catch (error) {
+      if (error instanceof CueStopped) {
+        if (!this.#stopped) this.#epoch++;
+        this.#stopped = true;
+        return inputs.map(() => ({ ok: false, message: error.message, stopped: true }));
+      }
       if (inputs.length === 1) return [{ ok: false, message: templateMessage(error instanceof Error ? error.message : String(error)) }];
       // One input's error fails the whole batch: each is evaluated alone, so the error is its own.
       return inputs.flatMap((input) => this.#run(template, [input]));
@@ -97,6 +135,7 @@ export class DefinitionEvaluations {
   }
 
   #hold(key: string, evaluation: Evaluation): Evaluation {
+    if (!evaluation.ok && evaluation.stopped) return evaluation;
     if (this.#memo.size >= MAX_HELD) {
       const oldest = this.#memo.keys().next();
       if (!oldest.done) this.#memo.delete(oldest.value);

@@ -34,7 +34,8 @@ export function renderSnapshot(
     ? undefined
     : { traits: found.traits, components: found.components, evaluations: evaluations ?? new DefinitionEvaluations(undefined) };
   // A file's render depends on the definitions too: the key holds their text and place.
-  const settings = `${settingsKey(config)}\u0000${found.key}`;
+  // …and on the evaluator: a render made while CUE was stopped is not reused once it runs again.
+  const settings = `${settingsKey(config)}\u0000${found.key}\u0000${definitions ? definitions.evaluations.epoch : 0}`;
   const renderAll = (): (FileRender | undefined)[] =>
     paths.map((file) => {
       const text = snapshot.files.get(file) ?? "";
