@@ -2,6 +2,7 @@
 import { BLOB_BATCH_SIZE } from "../src/github/gather-blobs.js";
 import { benchCodeowners, type CodeownersBenchFigures } from "./codeowners.js";
 import { benchCore, type CoreBenchFigures } from "./core.js";
+import { benchDefinitions, type DefinitionsBenchFigures } from "./definitions.js";
 import { benchEndToEnd, END_TO_END_TARGETS, type EndToEndFigures } from "./end-to-end.js";
 
 type Row = [measure: string, figure: string, target: string, verdict: string];
@@ -18,6 +19,18 @@ function codeownersRows(f: CodeownersBenchFigures): Row[] {
   return [
     [`CODEOWNERS: owners of ${thousands(f.paths)} paths, ${thousands(f.lines)} lines, first run`, ms(Math.round(f.meshgateFirstRunMs)), "< 1 s", met(f.withinBudget)],
     ["CODEOWNERS: time per path of the codeowners package ÷ meshgate's", `${thousands(Math.round(f.perPathRatio))}×`, "", ""],
+  ];
+}
+
+function definitionsRows(f: DefinitionsBenchFigures): Row[] {
+  const scope = `definitions: ${thousands(f.applications)} Applications rendered by repository CUE definitions, ${f.changed} changed`;
+  return [
+    [`${scope}, cold: evaluate ÷ the yaml floor (${thousands(f.coldEvaluations)} CUE evaluations in ${thousands(f.coldPrograms)} programs)`, `${f.coldRatio.toFixed(2)}×`, "reported", ""],
+    [`${scope}, warm (the same pull request again): evaluate ÷ the yaml floor`, `${f.warmRatio.toFixed(2)}×`, "≤ 3×", met(f.warmRatio <= 3)],
+    [`${scope}, warm: CUE evaluations`, String(f.warmEvaluations), "0", met(f.warmEvaluations === 0)],
+    [`${scope}, the next pull request after the base was judged: CUE evaluations`, thousands(f.nextPullRequestEvaluations), "reported", ""],
+    ["definitions: starting CUE (cue-wasm) in a process", ms(f.cueStartMs), "reported", ""],
+    ["definitions: one evaluation of mesh-ingress alone; per evaluation batched", `${f.singleEvaluationMs} ms; ${f.batchedEvaluationMs} ms`, "reported", ""],
   ];
 }
 
@@ -62,11 +75,12 @@ function table(rows: readonly Row[]): string {
 const endToEnd = await benchEndToEnd();
 const core = [100, 1000, 5000].map((size) => benchCore(size));
 const codeowners = benchCodeowners();
+const definitions = await benchDefinitions(1000);
 const [sample] = endToEnd;
 
 console.log("meshgate benchmarks (DESIGN §9)");
 console.log("");
-console.log(table([...coreRows(core), ...codeownersRows(codeowners), ...endToEndRows(endToEnd)]));
+console.log(table([...coreRows(core), ...codeownersRows(codeowners), ...definitionsRows(definitions), ...endToEndRows(endToEnd)]));
 console.log("");
 if (sample) {
   console.log(`End to end: the app's server (node dist/github/server.js) on the GitHub stand-in, a repository of ${thousands(sample.manifests)} manifests, a pull request changing ${sample.changed},`);
@@ -74,4 +88,4 @@ if (sample) {
   console.log("a fresh process must first fetch and parse every manifest of the repository; the cold row shows what those alone take.");
 }
 console.log("");
-console.log(JSON.stringify({ core, codeowners, endToEnd }));
+console.log(JSON.stringify({ core, codeowners, definitions, endToEnd }));
