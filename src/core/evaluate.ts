@@ -80,7 +80,7 @@ export function evaluate(inputs: EvaluationInputs, options: { memo?: RenderMemo 
   memo.trim();
   const base = renderSnapshot(inputs.base, config, memo);
   const head = renderSnapshot(inputs.head, config, memo);
-  const changes = diffRenders(base, head);
+  const changes = diffRenders(base, head, { mesh: config.mesh });
   const headDiagnostics = [...(inputs.readDiagnostics ?? []), ...head.diagnostics, ...(inputs.headConfig !== undefined ? loadConfig(inputs.headConfig).diagnostics : [])];
 
   // 3. Rules on both sides: a head finding the base already had is pre-existing.
