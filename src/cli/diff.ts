@@ -55,7 +55,7 @@ export async function runDiff(args: string[], io: CliIO): Promise<number> {
   const baseRender = renderSnapshot(inputs.base.snapshot, inputs.config, memo, evaluations);
   const headRender = renderSnapshot(inputs.head.snapshot, inputs.config, memo, evaluations);
   // 3. Diff.
-  const changeSet = diffRenders(baseRender, headRender);
+  const changeSet = diffRenders(baseRender, headRender, { mesh: inputs.config.mesh });
   // 4. Print: the changes on stdout, the diagnostics of both sides on stderr (the base's only
   //    when the head does not repeat them, marked as such).
   const output = format === "json" ? `${JSON.stringify(diffJson(changeSet), null, 2)}\n` : format === "markdown" ? diffMarkdown(changeSet) : diffText(changeSet);

@@ -82,7 +82,7 @@ export function evaluate(inputs: EvaluationInputs, options: { memo?: RenderMemo;
   // Each side renders with its own definitions: a PR that edits one shows its effect on every Application using it.
   const base = renderSnapshot(inputs.base, config, memo, options.evaluations);
   const head = renderSnapshot(inputs.head, config, memo, options.evaluations);
-  const changes = diffRenders(base, head);
+  const changes = diffRenders(base, head, { mesh: config.mesh });
   const headDiagnostics = [...(inputs.readDiagnostics ?? []), ...head.diagnostics, ...(inputs.headConfig !== undefined ? loadConfig(inputs.headConfig).diagnostics : [])];
 
   // 3. Rules on both sides: a head finding the base already had is pre-existing.

@@ -67,7 +67,7 @@ async function renderOrDiff(params: CommandParams & { command: Extract<Command, 
   const evaluations = await evaluationsFor([inputs.base, inputs.head]);
   const head = renderSnapshot(inputs.head, config, state.memo, evaluations);
   if (command.name === "render") return { kind: "render", headSha, ...(command.app !== undefined ? { app: command.app } : {}), resources: head.resources, diagnostics: [...(inputs.readDiagnostics ?? []), ...head.diagnostics] };
-  return { kind: "diff", headSha, changes: diffRenders(renderSnapshot(inputs.base, config, state.memo, evaluations), head) };
+  return { kind: "diff", headSha, changes: diffRenders(renderSnapshot(inputs.base, config, state.memo, evaluations), head, { mesh: config.mesh }) };
 }
 
 /** The user's permission on the repository; someone GitHub does not know as a collaborator has none. */

@@ -117,16 +117,12 @@ describe("behavioural notes", () => {
   it("authorization widened and narrowed: principals, groups, namespaces, paths, methods; policies added and removed", () => {
     expect(noteLines(diffFixture("authorization"))).toMatchInlineSnapshot(`
       [
-        "high weakens authorization: authorization widened: no ALLOW policy applies to shop/catalog any more: every request is allowed — AuthorizationPolicy shop/catalog-allow, was at policies.yaml:35",
-        "high weakens authorization: authorization widened: principal \`cluster.local/ns/shop/sa/mobile\` may now GET /api/* — AuthorizationPolicy shop/frontend-allow, policies.yaml:1",
-        "high weakens authorization: authorization widened: group \`contractors\` may now GET /admin/* — AuthorizationPolicy shop/frontend-allow, policies.yaml:1",
-        "high weakens authorization: authorization widened: namespace \`batch\` may now call /items, /stock (not path \`/items/internal\`) — AuthorizationPolicy shop/inventory-allow, policies.yaml:34",
-        "high weakens authorization: authorization widened: namespaces \`shop\`, \`batch\` may call /items, /stock (not path \`/items/internal\`) (method restriction \`GET\` removed) — AuthorizationPolicy shop/inventory-allow, policies.yaml:34",
-        "high weakens authorization: authorization widened: namespaces \`shop\`, \`batch\` may now call /stock (not path \`/items/internal\`) — AuthorizationPolicy shop/inventory-allow, policies.yaml:34",
-        "low strengthens authorization: authorization narrowed: path \`/items/internal\` now excluded from the rule that allows namespaces \`shop\`, \`batch\` to call /items, /stock — AuthorizationPolicy shop/inventory-allow, policies.yaml:34",
-        "high weakens authorization: authorization widened: namespace \`batch\` may send any request again (DENY policy removed) — AuthorizationPolicy shop/orders-deny, was at policies.yaml:24",
-        "medium strengthens authorization: authorization narrowed: shop/payments now accepts only what its ALLOW policy matches: namespace \`shop\` may send any request — AuthorizationPolicy shop/payments-allow, policies.yaml:24",
-        "low strengthens authorization: authorization narrowed: anyone may no longer DELETE /reports/* — AuthorizationPolicy shop/reports-allow, policies.yaml:14",
+        "high weakens authorization: authorization widened for workloads app=catalog in namespace shop: shop/catalog now accepts any request from a mesh caller no rule names, which it rejected — AuthorizationPolicy shop/catalog-allow, was at policies.yaml:35",
+        "high weakens authorization: authorization widened for workloads app=frontend in namespace shop: shop/frontend now accepts \`GET /admin/\` from a mesh caller no rule names with a token no rule names (claims groups \`contractors\`), which it rejected — AuthorizationPolicy shop/frontend-allow, policies.yaml:1",
+        "high weakens authorization: authorization widened for workloads app=inventory in namespace shop: shop/inventory now accepts \`GET /stock\` from \`cluster.local/ns/shop/sa/default\`, which it rejected — AuthorizationPolicy shop/inventory-allow, policies.yaml:34",
+        "high weakens authorization: authorization widened for workloads app=orders in namespace shop: shop/orders now accepts any request from \`cluster.local/ns/batch/sa/default\`, which it rejected — AuthorizationPolicy shop/orders-deny, was at policies.yaml:24",
+        "low strengthens authorization: authorization narrowed for workloads app=payments in namespace shop: shop/payments now rejects any request from a mesh caller no rule names, which it accepted — AuthorizationPolicy shop/payments-allow, policies.yaml:24",
+        "low strengthens authorization: authorization narrowed for workloads app=reports in namespace shop: shop/reports now rejects \`DELETE /reports/\` from any caller, which it accepted — AuthorizationPolicy shop/reports-allow, policies.yaml:14",
       ]
     `);
   });
@@ -134,16 +130,12 @@ describe("behavioural notes", () => {
   it("authorization, the other way round", () => {
     expect(noteLines(diffFixture("authorization", { reverse: true }))).toMatchInlineSnapshot(`
       [
-        "medium strengthens authorization: authorization narrowed: shop/catalog now accepts only what its ALLOW policy matches: namespace \`shop\` may send any request — AuthorizationPolicy shop/catalog-allow, policies.yaml:35",
-        "low strengthens authorization: authorization narrowed: principal \`cluster.local/ns/shop/sa/mobile\` may no longer GET /api/* — AuthorizationPolicy shop/frontend-allow, policies.yaml:1",
-        "low strengthens authorization: authorization narrowed: group \`contractors\` may no longer GET /admin/* — AuthorizationPolicy shop/frontend-allow, policies.yaml:1",
-        "high weakens authorization: authorization widened: path \`/items/internal\` no longer excluded from the rule that allows namespace \`shop\` to GET /items — AuthorizationPolicy shop/inventory-allow, policies.yaml:45",
-        "low strengthens authorization: authorization narrowed: namespace \`batch\` may no longer call /items, /stock (not path \`/items/internal\`) — AuthorizationPolicy shop/inventory-allow, policies.yaml:45",
-        "low strengthens authorization: authorization narrowed: namespaces \`shop\`, \`batch\` may no longer call /stock (not path \`/items/internal\`) — AuthorizationPolicy shop/inventory-allow, policies.yaml:45",
-        "low strengthens authorization: authorization narrowed: namespace \`shop\` may now only GET /items (method limited to \`GET\`) — AuthorizationPolicy shop/inventory-allow, policies.yaml:45",
-        "low strengthens authorization: authorization narrowed: namespace \`batch\` may no longer send any request (DENY policy added) — AuthorizationPolicy shop/orders-deny, policies.yaml:24",
-        "high weakens authorization: authorization widened: no ALLOW policy applies to shop/payments any more: every request is allowed — AuthorizationPolicy shop/payments-allow, was at policies.yaml:24",
-        "high weakens authorization: authorization widened: anyone may now DELETE /reports/* — AuthorizationPolicy shop/reports-allow, policies.yaml:14",
+        "low strengthens authorization: authorization narrowed for workloads app=catalog in namespace shop: shop/catalog now rejects any request from a mesh caller no rule names, which it accepted — AuthorizationPolicy shop/catalog-allow, policies.yaml:35",
+        "low strengthens authorization: authorization narrowed for workloads app=frontend in namespace shop: shop/frontend now rejects \`GET /admin/\` from a mesh caller no rule names with a token no rule names (claims groups \`contractors\`), which it accepted — AuthorizationPolicy shop/frontend-allow, policies.yaml:1",
+        "low strengthens authorization: authorization narrowed for workloads app=inventory in namespace shop: shop/inventory now rejects \`GET /stock\` from \`cluster.local/ns/shop/sa/default\`, which it accepted — AuthorizationPolicy shop/inventory-allow, policies.yaml:45",
+        "low strengthens authorization: authorization narrowed for workloads app=orders in namespace shop: shop/orders now rejects any request from \`cluster.local/ns/batch/sa/default\`, which it accepted — AuthorizationPolicy shop/orders-deny, policies.yaml:24",
+        "high weakens authorization: authorization widened for workloads app=payments in namespace shop: shop/payments now accepts any request from a mesh caller no rule names, which it rejected — AuthorizationPolicy shop/payments-allow, was at policies.yaml:24",
+        "high weakens authorization: authorization widened for workloads app=reports in namespace shop: shop/reports now accepts \`DELETE /reports/\` from any caller, which it rejected — AuthorizationPolicy shop/reports-allow, policies.yaml:14",
       ]
     `);
   });

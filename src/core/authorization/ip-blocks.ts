@@ -52,3 +52,21 @@ export function coverage(blocks: readonly string[]): { v4: boolean; v6: boolean 
   };
   return { v4: covers(false), v6: covers(true) };
 }
+
+function addressOf(value: bigint, v6: boolean): string {
+  const bytes: number[] = [];
+  for (let i = 0; i < (v6 ? 16 : 4); i++) bytes.unshift(Number((value >> BigInt(8 * i)) & 0xffn));
+  return ipaddr.fromByteArray(bytes).toString();
+}
+
+/**
+ * The addresses at a block's edges, inside and just outside it: where a change of blocks can
+ * let an address in or keep it out. Empty for text that is not an address or CIDR.
+ */
+export function blockEdges(block: string): string[] {
+  const range = rangeOf(block);
+  if (!range) return [];
+  const max = (1n << (range.v6 ? 128n : 32n)) - 1n;
+  const points = [range.start, range.end, ...(range.start > 0n ? [range.start - 1n] : []), ...(range.end < max ? [range.end + 1n] : [])];
+  return [...new Set(points.map((p) => addressOf(p, range.v6)))];
+}

@@ -1,7 +1,7 @@
 import { kindInfo } from "../kinds.js";
 import type { DefinitionRef, Resource } from "../types.js";
 import type { BehaviourNote, NoteSeverity } from "./change-set.js";
-import type { NoteDraft } from "./notes/note-draft.js";
+import type { NoteDraft, NoteMesh } from "./notes/note-draft.js";
 
 const SEVERITY_ORDER: Record<NoteSeverity, number> = { high: 0, medium: 1, low: 2, info: 3 };
 
@@ -44,13 +44,13 @@ function locate(d: NoteDraft, before: Resource | undefined, after: Resource | un
  * the manifest line behind it (in the head, or in the base for what the head no longer has).
  * Most severe first.
  */
-export function behaviourNotes(params: { before?: Resource; after?: Resource; base: readonly Resource[]; head: readonly Resource[]; only?: string | undefined }): BehaviourNote[] {
-  const { before, after, base, head, only } = params;
+export function behaviourNotes(params: { before?: Resource; after?: Resource; base: readonly Resource[]; head: readonly Resource[]; mesh: NoteMesh; only?: string | undefined }): BehaviourNote[] {
+  const { before, after, base, head, mesh, only } = params;
   const object = (after ?? before)?.object;
   if (!object) return [];
   // By API group and kind, as the registry keeps them: a Gateway API `Gateway` is not an Istio one.
   const rules = kindInfo(object)?.notes ?? [];
-  const input = { before: before?.object, after: after?.object, base, head };
+  const input = { before: before?.object, after: after?.object, base, head, mesh };
   const drafts: NoteDraft[] = rules.flatMap((rule) => rule(input));
   const resource = { kind: object.kind, namespace: object.metadata.namespace ?? "", name: object.metadata.name };
   const notes = drafts.map((d): BehaviourNote => {

@@ -1,3 +1,4 @@
+import { defaultConfig, type Config } from "../config/config.js";
 import { identityOf, sortResources } from "../render/identity.js";
 import type { RenderResult, Resource } from "../types.js";
 import { behaviourNotes } from "./behaviour-notes.js";
@@ -14,9 +15,11 @@ function byIdentity(resources: readonly Resource[]): Map<string, Resource> {
 /**
  * What changes between two renders, resource by resource: matched by identity (so a rename is
  * an addition and a removal), with the changed fields, a unified YAML diff and behavioural
- * notes. Inventory (raw Services) is not diffed. Pure; sorted by kind, namespace, name.
+ * notes. Pure; sorted by kind, namespace, name. `mesh` (config `mesh`, defaults when absent)
+ * is what the notes judge against: the root namespace, the trust domain, a default-deny.
  */
-export function diffRenders(base: Pick<RenderResult, "resources">, head: Pick<RenderResult, "resources">): ChangeSet {
+export function diffRenders(base: Pick<RenderResult, "resources">, head: Pick<RenderResult, "resources">, options: { mesh?: Config["mesh"] } = {}): ChangeSet {
+  const mesh = options.mesh ?? defaultConfig().mesh;
   const [baseById, headById] = [byIdentity(base.resources), byIdentity(head.resources)];
   const changed: { identity: string; before?: Resource; after?: Resource; resource: Resource; fields: FieldChange[] }[] = [];
   for (const identity of new Set([...baseById.keys(), ...headById.keys()])) {
@@ -45,7 +48,7 @@ export function diffRenders(base: Pick<RenderResult, "resources">, head: Pick<Re
       ...(before ? { before } : {}),
       ...(after ? { after } : {}),
       fields,
-      notes: behaviourNotes({ before, after, base: base.resources, head: head.resources, only: only.get(resource) }),
+      notes: behaviourNotes({ before, after, base: base.resources, head: head.resources, mesh, only: only.get(resource) }),
       patch: resourcePatch({ label: `${kind}/${metadata.namespace ?? "_"}/${metadata.name}.yaml`, before: before?.object, after: after?.object }),
     });
   }

@@ -87,7 +87,7 @@ export function workloadsOf(ofKind: (id: string) => Resource[]): Workload[] {
   );
 }
 
-export function buildMeshIndex(render: Pick<RenderResult, "resources">, config: Pick<Config, "mesh">): MeshIndex {
+export function buildMeshIndex(render: Pick<RenderResult, "resources">, config: { mesh: Pick<Config["mesh"], "rootNamespace" | "clusterDomain"> }): MeshIndex {
   const { rootNamespace, clusterDomain } = config.mesh;
   const ofKind = resourcesByKind(render.resources);
   const workloads = workloadsOf(ofKind);

@@ -1,3 +1,4 @@
+import type { Config } from "../../config/config.js";
 import type { KubeObject, Resource } from "../../types.js";
 import type { NoteEffect, NoteKind, NoteSeverity } from "../change-set.js";
 
@@ -7,7 +8,11 @@ export interface NoteInput {
   after?: KubeObject;
   base: readonly Resource[];
   head: readonly Resource[];
+  /** The mesh the renders run in (config `mesh`): root namespace, trust domain, default-deny. */
+  mesh: NoteMesh;
 }
+
+export type NoteMesh = Pick<Config["mesh"], "trustDomain" | "clusterDomain" | "rootNamespace" | "defaultDeny">;
 
 /** A note before the resource and its source are named: `pointer` locates the field on `side`. */
 export interface NoteDraft {
