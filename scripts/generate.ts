@@ -5,6 +5,8 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readCatalog } from "../src/cli/read-catalog.js";
 import { istioRuleFiles } from "../src/core/analyzers/istio-rules.js";
 import { schemaDocuments } from "../src/core/schema-documents.js";
+import { ISTIO_BUNDLE_PATH, istioSchemasModule } from "../src/core/strict/istio-schemas-module.js";
+import { VENDORED_ISTIO_RELEASE } from "../src/core/strict/vendored-release.js";
 import { rulesMarkdownTable } from "../src/report/rules-report.js";
 
 for (const [path, text] of schemaDocuments()) writeFileSync(new URL(`../${path}`, import.meta.url), text);
@@ -15,6 +17,10 @@ for (const name of readdirSync(new URL("../rules/", import.meta.url)).filter((f)
   if (!istioRules.has(`rules/${name}`)) rmSync(new URL(`../rules/${name}`, import.meta.url));
 }
 for (const [path, text] of istioRules) writeFileSync(new URL(`../${path}`, import.meta.url), text);
+
+// The strict Istio schemas, from the vendored CRD bundle of one release.
+const bundleText = readFileSync(new URL(`../${ISTIO_BUNDLE_PATH(VENDORED_ISTIO_RELEASE)}`, import.meta.url), "utf8");
+writeFileSync(new URL("../src/core/strict/istio-crd-schemas.gen.ts", import.meta.url), istioSchemasModule({ release: VENDORED_ISTIO_RELEASE, bundleText }));
 
 const readme = new URL("../README.md", import.meta.url);
 const text = readFileSync(readme, "utf8");
