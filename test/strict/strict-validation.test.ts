@@ -100,7 +100,8 @@ describe("strict validation of raw Istio documents", () => {
     const result = renderFiles({ "a.yaml": auth("a"), "b.yaml": auth("b") });
     expect(errorsOf(result)).toEqual([]);
     const notices = result.diagnostics.filter((d) => d.severity === "notice" && d.message.includes("is not evaluated"));
-    expect(notices).toEqual([{ file: "a.yaml", line: 7, severity: "notice", message: expect.stringMatching(/^RequestAuthentication spec\.jwtRules\.0\.jwksUri: the CRD rule `url\(self\)\.getScheme\(\) in \["http", "https"\]` is not evaluated.*\(2 uses\)$/) }]);
+    expect(notices.map((d) => [d.file, d.line])).toEqual([["a.yaml", 7]]);
+    expect(notices[0]?.message).toMatch(/^RequestAuthentication spec\.jwtRules\.0\.jwksUri: the CRD rule `url\(self\)\.getScheme\(\) in \["http", "https"\]` is not evaluated.*\(2 uses\)$/);
   });
 
   it("passes a valid document of each Istio kind", () => {
@@ -151,6 +152,7 @@ describe("strict validation of raw Istio documents", () => {
   it("says a Gateway API kind is not held to a strict schema", () => {
     const route = "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: { name: r, namespace: shop }\nspec:\n  parentRefs: [{ name: edge }]\n";
     const notices = renderFiles({ "route.yaml": route }).diagnostics.filter((d) => d.severity === "notice");
-    expect(notices).toEqual([{ file: "route.yaml", line: 1, severity: "notice", message: expect.stringContaining("HTTPRoute gateway.networking.k8s.io/v1: checked with the @kubernetes-models/gateway-api 2.0.0 validators") }]);
+    expect(notices.map((d) => [d.file, d.line])).toEqual([["route.yaml", 1]]);
+    expect(notices[0]?.message).toContain("HTTPRoute gateway.networking.k8s.io/v1: checked with the @kubernetes-models/gateway-api 2.0.0 validators");
   });
 });
