@@ -2,7 +2,7 @@ import type { Config } from "../config/config.js";
 import { isMeshGroup, kindInfo, splitApiVersion, type KindInfo } from "../kinds.js";
 import { isObject, readManifestFile, type ApplicationManifest, type ComponentSpec, type RawManifest } from "../manifests/read-manifests.js";
 import type { NodePath } from "../manifests/yaml-file.js";
-import { compileSchema, type SchemaCheck } from "../schema-check.js";
+import { compileSchema, type SchemaCheck, type SchemaIssue } from "../schema-check.js";
 import type { DefinitionEvaluations } from "../definitions/definition-evaluations.js";
 import type { DefinitionManifest } from "../definitions/read-definition.js";
 import { applyPatch, evaluateDefinition, type DefinitionContext, type DefinitionResult } from "../definitions/render-definition.js";
@@ -14,6 +14,8 @@ import { COMPONENTS } from "./components/index.js";
 import { identityOf, scopeLabel, sortResources } from "./identity.js";
 import type { ComponentInfo, RenderConfig, TraitDefinition, TraitRef } from "./trait.js";
 import { TRAITS } from "./traits/index.js";
+import { validateStrict } from "../strict/validate-strict.js";
+import { GATEWAY_API_CHECKS } from "../strict/gateway-api-checks.js";
 import { validateResource } from "./validate-resource.js";
 
 const LABEL_APP = "app.oam.dev/name";
@@ -45,6 +47,17 @@ export interface FileResource {
   identity: string;
   /** What Istio's and Kubernetes' schemas find wrong with it. */
   issues: Diagnostic[];
+  /** What of its validation could not be done: a render says each once, for all its uses. */
+  unchecked: UncheckedUse[];
+}
+
+/** A check meshgate could not make of one resource (a CRD rule it cannot evaluate, a kind without a strict schema). */
+export interface UncheckedUse {
+  /** What is not checked, the same for every use. */
+  key: string;
+  message: string;
+  file: string;
+  line: number;
 }
 
 /** A mesh-ingress host a component exposes: the first claim in file order keeps it. */
@@ -116,8 +129,8 @@ export function renderManifestFile(params: { file: string; text: string; config:
   return {
     read: manifests.diagnostics,
     render: diagnostics,
-    rendered: rendered.map(checkResource),
-    raw: manifests.raw.map((raw) => checkResource(fromRaw(raw))),
+    rendered: rendered.map((entry) => checkResource(entry, false)),
+    raw: manifests.raw.map((raw) => checkResource(fromRaw(raw), true)),
     ingressClaims,
     unread: manifests.unread,
     inertTraits,
@@ -156,6 +169,15 @@ export function combineFileRenders(files: readonly FileRender[]): RenderResult {
   if (firstUse) {
     const types = [...new Set(inert.map((t) => t.type))].sort();
     diagnostics.push({ file: firstUse.file, line: firstUse.line, severity: "notice", message: `traits known to have no mesh effect, not rendered: ${types.join(", ")} (${inert.length} use${inert.length === 1 ? "" : "s"})` });
+  }
+  const unchecked = new Map<string, { first: UncheckedUse; uses: number }>();
+  for (const use of files.flatMap((f) => [...f.rendered, ...f.raw]).flatMap((r) => r.unchecked)) {
+    const seen = unchecked.get(use.key);
+    if (seen) seen.uses++;
+    else unchecked.set(use.key, { first: use, uses: 1 });
+  }
+  for (const { first, uses } of unchecked.values()) {
+    diagnostics.push({ file: first.file, line: first.line, severity: "notice", message: `${first.message}${uses > 1 ? ` (${uses} uses)` : ""}` });
   }
   const byIdentity = new Map<string, Resource>();
   const resources: Resource[] = [];
@@ -442,8 +464,13 @@ function portsOf(emitted: readonly Emitted[], workload: Emitted | undefined): Co
   });
 }
 
-/** Validates one rendered object against its schema, where one is known. */
-function checkResource(entry: Rendered): FileResource {
+/**
+ * Validates one object against its schema, where one is known. A raw Istio document is held to
+ * the vendored CRD schema, strictly (see validate-strict.ts); what meshgate renders itself is
+ * checked by the model validators, its traits report their own mistakes in their words, and CI
+ * holds the examples' renders to the strict schemas.
+ */
+function checkResource(entry: Rendered, raw: boolean): FileResource {
   const { object } = entry.resource;
   const identity = identityOf(object, entry.resource);
   const what = `${object.kind} ${object.metadata.namespace ?? ""}/${object.metadata.name}${scopeLabel(entry.resource)}`;
@@ -456,13 +483,34 @@ function checkResource(entry: Rendered): FileResource {
     // The API server refuses it: what it would do cannot be judged, so it fails closed.
     issues.push({ file: entry.file, line: entry.lineOf(["apiVersion"]), severity: "error", message: `${what}: ${FAMILY_NAMES[info.family]} serves no ${object.kind} at ${object.apiVersion} (served: ${info.versions.join(", ")})` });
   }
-  const check = validateResource(object);
-  if (check.status === "invalid") {
-    for (const issue of check.issues) {
-      issues.push({ file: entry.file, line: entry.lineOf(issue.path), severity: "error", message: `${what} is not valid ${object.apiVersion}: ${issue.message}` });
+  const unchecked: UncheckedUse[] = [];
+  const invalid = (issue: SchemaIssue): void => {
+    issues.push({ file: entry.file, line: entry.lineOf(issue.path), severity: "error", message: `${what} is not valid ${object.apiVersion}: ${issue.message}` });
+  };
+  const strict = raw && info?.family === "istio" ? validateStrict(object) : { status: "unknown" as const };
+  if (strict.status === "checked") {
+    for (const issue of strict.issues) invalid(issue);
+    for (const skipped of strict.skipped) {
+      const field = skipped.path.length > 0 ? skipped.path.join(".") : "the object";
+      unchecked.push({
+        key: `rule\u0000${object.kind}\u0000${skipped.rule}`,
+        message: `${object.kind} ${field}: the CRD rule \`${skipped.rule.replace(/\s+/g, " ")}\` is not evaluated, since ${skipped.reason}; the API server applies it`,
+        file: entry.file,
+        line: entry.lineOf(skipped.path),
+      });
+    }
+  } else {
+    if (raw && info?.family === "istio") {
+      unchecked.push({ key: `kind\u0000${object.apiVersion}/${object.kind}`, message: `${object.kind} ${object.apiVersion}: no vendored Istio CRD schema, so unknown fields and CEL rules are not checked`, file: entry.file, line: entry.lineOf([]) });
+    } else if (raw && info?.family === "gateway-api") {
+      unchecked.push({ key: `kind\u0000${object.apiVersion}/${object.kind}`, message: `${object.kind} ${object.apiVersion}: ${GATEWAY_API_CHECKS}`, file: entry.file, line: entry.lineOf([]) });
+    }
+    const check = validateResource(object);
+    if (check.status === "invalid") {
+      for (const issue of check.issues) invalid(issue);
     }
   }
-  return { resource: entry.resource, identity, issues };
+  return { resource: entry.resource, identity, issues, unchecked };
 }
 
 const FAMILY_NAMES: Record<KindInfo["family"], string> = { istio: "Istio", "gateway-api": "Gateway API", kubernetes: "Kubernetes", kubevela: "KubeVela" };
