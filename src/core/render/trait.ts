@@ -5,6 +5,9 @@ import type { ComponentMesh } from "./component-mesh.js";
 
 export type AppProtocol = "http" | "http2" | "grpc" | "tcp" | "tls";
 
+/** The JSON Schema of a TCP/UDP port number, as every trait and component that takes one declares it. */
+export const PORT_NUMBER_SCHEMA = { type: "integer", minimum: 1, maximum: 65535 } as const;
+
 export interface PortInfo {
   port: number;
   protocol: "TCP" | "UDP" | "SCTP";

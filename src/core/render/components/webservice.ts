@@ -1,3 +1,4 @@
+import { PORT_NUMBER_SCHEMA } from "../trait.js";
 import { Service } from "kubernetes-models/v1/Service";
 import type { KubeObject } from "../../types.js";
 import { defineComponent } from "../component.js";
@@ -10,8 +11,6 @@ interface WebserviceProps extends WorkloadProps {
   exposeType: "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName";
 }
 
-const portNumber = { type: "integer", minimum: 1, maximum: 65535 } as const;
-
 export const webservice = defineComponent<WebserviceProps>({
   type: "webservice",
   schema: {
@@ -19,14 +18,14 @@ export const webservice = defineComponent<WebserviceProps>({
     required: ["image"],
     properties: {
       ...workloadProperties,
-      port: portNumber,
+      port: PORT_NUMBER_SCHEMA,
       ports: {
         type: "array",
         items: {
           type: "object",
           required: ["port"],
           properties: {
-            port: portNumber,
+            port: PORT_NUMBER_SCHEMA,
             name: { type: "string" },
             protocol: { type: "string", enum: ["TCP", "UDP", "SCTP"], default: "TCP" },
             appProtocol: { type: "string", enum: ["http", "http2", "grpc", "tcp", "tls"], default: "http" },

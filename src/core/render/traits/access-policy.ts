@@ -1,6 +1,6 @@
 import { AuthorizationPolicy, type IAuthorizationPolicy } from "@kubernetes-models/istio/security.istio.io/v1/AuthorizationPolicy";
 import type { KubeObject } from "../../types.js";
-import { defineTrait, httpOnlyPorts, isHttpPort, type TraitContext } from "../trait.js";
+import { defineTrait, httpOnlyPorts, isHttpPort, type TraitContext, PORT_NUMBER_SCHEMA } from "../trait.js";
 
 type Rule = NonNullable<NonNullable<IAuthorizationPolicy["spec"]>["rules"]>[number];
 type Source = NonNullable<NonNullable<Rule["from"]>[number]["source"]>;
@@ -43,7 +43,7 @@ const entrySchema = {
       properties: {
         methods: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", enum: ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"] } },
         paths: strings,
-        ports: { type: "array", minItems: 1, uniqueItems: true, items: { type: "integer", minimum: 1, maximum: 65535 } },
+        ports: { type: "array", minItems: 1, uniqueItems: true, items: PORT_NUMBER_SCHEMA },
       },
     },
   },

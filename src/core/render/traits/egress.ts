@@ -1,6 +1,6 @@
 import { ServiceEntry } from "@kubernetes-models/istio/networking.istio.io/v1/ServiceEntry";
 import type { KubeObject } from "../../types.js";
-import { defineTrait } from "../trait.js";
+import { defineTrait, PORT_NUMBER_SCHEMA } from "../trait.js";
 
 type Protocol = "HTTP" | "HTTPS" | "HTTP2" | "GRPC" | "TLS" | "TCP";
 type Resolution = "NONE" | "DNS" | "DNS_ROUND_ROBIN";
@@ -33,7 +33,7 @@ export const egress = defineTrait<EgressProps>({
           additionalProperties: false,
           required: ["number", "protocol"],
           properties: {
-            number: { type: "integer", minimum: 1, maximum: 65535 },
+            number: PORT_NUMBER_SCHEMA,
             protocol: { type: "string", enum: ["HTTP", "HTTPS", "HTTP2", "GRPC", "TLS", "TCP"] },
           },
         },

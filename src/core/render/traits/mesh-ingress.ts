@@ -2,7 +2,7 @@ import { Gateway } from "@kubernetes-models/istio/networking.istio.io/v1/Gateway
 import type { NodePath } from "../../manifests/yaml-file.js";
 import type { KubeObject } from "../../types.js";
 import type { IngressRoute, StringMatch } from "../component-mesh.js";
-import { defineTrait, isHttpPort, type ComponentInfo, type RenderConfig, type TraitContext } from "../trait.js";
+import { defineTrait, isHttpPort, type ComponentInfo, type RenderConfig, type TraitContext, PORT_NUMBER_SCHEMA } from "../trait.js";
 
 type TlsVersion = "TLS_AUTO" | "TLSV1_0" | "TLSV1_1" | "TLSV1_2" | "TLSV1_3";
 
@@ -33,7 +33,7 @@ const routeSchema = {
     prefix: pathSchema,
     exact: pathSchema,
     regex: { type: "string", minLength: 1 },
-    port: { type: "integer", minimum: 1, maximum: 65535 },
+    port: PORT_NUMBER_SCHEMA,
     rewrite: { type: "string", minLength: 1 },
   },
   // Two `not`s rather than a oneOf: a failing oneOf also reports every branch's "missing key".

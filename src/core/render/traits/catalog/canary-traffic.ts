@@ -1,4 +1,4 @@
-import { defineTrait } from "../../trait.js";
+import { defineTrait, PORT_NUMBER_SCHEMA } from "../../trait.js";
 
 interface CanaryTrafficProps {
   port: number[];
@@ -24,7 +24,7 @@ export const canaryTraffic = defineTrait<CanaryTrafficProps>({
     type: "object",
     additionalProperties: false,
     required: ["port"],
-    properties: { port: { type: "array", items: { type: "integer", minimum: 1, maximum: 65535 } } },
+    properties: { port: { type: "array", items: PORT_NUMBER_SCHEMA } },
   },
   render({ props, component, emit, report }) {
     const [port] = props.port;

@@ -1,4 +1,4 @@
-import { defineTrait } from "../../trait.js";
+import { defineTrait, PORT_NUMBER_SCHEMA } from "../../trait.js";
 import { routeRules, routeRulesSchema, V1ALPHA2_DEFECT, type RouteRuleProps } from "./route-rules.js";
 
 interface HttpsRouteProps {
@@ -23,7 +23,7 @@ export const httpsRoute = defineTrait<HttpsRouteProps>({
     required: ["rules", "secrets"],
     properties: {
       domains: { type: "array", items: { type: "string" }, default: [] },
-      TLSPort: { type: "integer", minimum: 1, maximum: 65535, default: 8443 },
+      TLSPort: { ...PORT_NUMBER_SCHEMA, default: 8443 },
       gatewayClassName: { type: "string", enum: ["traefik", "istio"], default: "traefik" },
       secrets: { type: "array", items: { type: "object", additionalProperties: false, required: ["name"], properties: { name: { type: "string" }, namespace: { type: "string" } } } },
       rules: routeRulesSchema,

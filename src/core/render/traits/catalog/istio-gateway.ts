@@ -1,4 +1,4 @@
-import { defineTrait } from "../../trait.js";
+import { defineTrait, PORT_NUMBER_SCHEMA } from "../../trait.js";
 
 interface IstioGatewayProps {
   hosts: string[];
@@ -29,7 +29,7 @@ export const istioGateway = defineTrait<IstioGatewayProps>({
         default: [],
         items: { type: "object", additionalProperties: false, properties: { exact: { type: "string" }, prefix: { type: "string" } } },
       },
-      port: { type: "integer", minimum: 1, maximum: 65535 },
+      port: PORT_NUMBER_SCHEMA,
     },
   },
   render({ props, component, emit, report }) {

@@ -1,3 +1,4 @@
+import { PORT_NUMBER_SCHEMA } from "../../trait.js";
 import type { JsonObject } from "../../../types.js";
 
 /** The `rules` of the gateway-traits addon's http-route and https-route traits. */
@@ -25,7 +26,7 @@ export const routeRulesSchema = {
         items: { type: "object", additionalProperties: false, required: ["type", "name", "value"], properties: { type: { const: "Exact" }, name: { type: "string" }, value: { type: "string" } } },
       },
       serviceName: { type: "string" },
-      port: { type: "integer", minimum: 1, maximum: 65535 },
+      port: PORT_NUMBER_SCHEMA,
     },
   },
 } as const;

@@ -1,4 +1,4 @@
-import { defineTrait } from "../../trait.js";
+import { defineTrait, PORT_NUMBER_SCHEMA } from "../../trait.js";
 import { V1ALPHA2_DEFECT } from "./route-rules.js";
 
 interface TcpRouteProps {
@@ -26,9 +26,9 @@ export const tcpRoute = defineTrait<TcpRouteProps>({
           additionalProperties: false,
           required: ["port"],
           properties: {
-            gatewayPort: { type: "integer", minimum: 1, maximum: 65535, default: 8060 },
+            gatewayPort: { ...PORT_NUMBER_SCHEMA, default: 8060 },
             serviceName: { type: "string" },
-            port: { type: "integer", minimum: 1, maximum: 65535 },
+            port: PORT_NUMBER_SCHEMA,
             gatewayClassName: { type: "string", enum: ["traefik", "istio"], default: "traefik" },
           },
         },

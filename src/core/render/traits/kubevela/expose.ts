@@ -1,4 +1,4 @@
-import { defineTrait } from "../../trait.js";
+import { defineTrait, PORT_NUMBER_SCHEMA } from "../../trait.js";
 
 interface ExposeProps {
   port?: number[];
@@ -7,8 +7,6 @@ interface ExposeProps {
   matchLabels?: Record<string, string>;
   type: "ClusterIP" | "NodePort" | "LoadBalancer" | "ExternalName";
 }
-
-const portNumber = { type: "integer", minimum: 1, maximum: 65535 } as const;
 
 /**
  * KubeVela's built-in `expose` trait, as vela-templates/definitions/internal/trait/expose.cue
@@ -22,14 +20,14 @@ export const expose = defineTrait<ExposeProps>({
     type: "object",
     additionalProperties: false,
     properties: {
-      port: { type: "array", items: portNumber },
+      port: { type: "array", items: PORT_NUMBER_SCHEMA },
       ports: {
         type: "array",
         items: {
           type: "object",
           additionalProperties: false,
           required: ["port"],
-          properties: { port: portNumber, name: { type: "string" }, protocol: { type: "string", enum: ["TCP", "UDP", "SCTP"], default: "TCP" }, nodePort: portNumber },
+          properties: { port: PORT_NUMBER_SCHEMA, name: { type: "string" }, protocol: { type: "string", enum: ["TCP", "UDP", "SCTP"], default: "TCP" }, nodePort: PORT_NUMBER_SCHEMA },
         },
       },
       annotations: { type: "object", additionalProperties: { type: "string" }, default: {} },

@@ -1,5 +1,5 @@
 import type { KubeObject } from "../../../types.js";
-import { defineTrait } from "../../trait.js";
+import { defineTrait, PORT_NUMBER_SCHEMA } from "../../trait.js";
 
 interface GatewayProps {
   domain?: string;
@@ -30,7 +30,7 @@ export const kubevelaGateway = defineTrait<GatewayProps>({
     required: ["http"],
     properties: {
       domain: { type: "string" },
-      http: { type: "object", minProperties: 1, additionalProperties: { type: "integer", minimum: 1, maximum: 65535 } },
+      http: { type: "object", minProperties: 1, additionalProperties: PORT_NUMBER_SCHEMA },
       class: { type: "string", default: "nginx" },
       classInSpec: { type: "boolean", default: false },
       secretName: { type: "string" },

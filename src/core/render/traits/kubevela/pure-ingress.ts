@@ -1,4 +1,4 @@
-import { defineTrait } from "../../trait.js";
+import { defineTrait, PORT_NUMBER_SCHEMA } from "../../trait.js";
 
 interface PureIngressProps {
   domain: string;
@@ -16,7 +16,7 @@ export const pureIngress = defineTrait<PureIngressProps>({
     type: "object",
     additionalProperties: false,
     required: ["domain", "http"],
-    properties: { domain: { type: "string" }, http: { type: "object", minProperties: 1, additionalProperties: { type: "integer", minimum: 1, maximum: 65535 } } },
+    properties: { domain: { type: "string" }, http: { type: "object", minProperties: 1, additionalProperties: PORT_NUMBER_SCHEMA } },
   },
   render({ props, component, emit }) {
     emit({
