@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { parse, parseAllDocuments } from "yaml";
 import { COMPONENTS } from "../../src/core/render/components/index.js";
 import { MESH_TRAITS } from "../../src/core/render/traits/index.js";
-import { appWithTraits } from "../support/render.js";
+import { appWithComponents, appWithTraits } from "../support/render.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 
@@ -46,15 +46,7 @@ function literalText(literal: string): string | undefined {
 function applicationText(text: string): string | undefined {
   if (/^- type: /.test(text)) return appWithTraits(text);
   if (/^- name: [\s\S]*\btype: /.test(text)) {
-    return `apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: shop
-  namespace: shop
-spec:
-  components:
-${text.replace(/^/gm, "    ").trimEnd()}
-`;
+    return appWithComponents(text);
   }
   if (/^apiVersion: core\.oam\.dev\/v1beta1\nkind: Application\n/.test(text)) return text;
   return undefined;

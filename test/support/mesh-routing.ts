@@ -1,6 +1,6 @@
 import { defaultConfig, type Config } from "../../src/core/config/config.js";
 import type { DiagnosticSeverity, JsonObject, RenderResult } from "../../src/core/types.js";
-import { ofKind } from "./render.js";
+import { appWithComponents, ofKind } from "./render.js";
 
 /** `[line, message]` of the diagnostics of one severity, in output order: what a test pins. */
 export function diagnosticsOf(result: RenderResult, severity: DiagnosticSeverity): [number, string][] {
@@ -25,16 +25,8 @@ export function configWithMesh(mesh: Partial<Config["mesh"]>): Config {
  * does not know, so the ports it serves are unknown to the traits.
  */
 export function appOfUnknownType(traitsYaml: string): string {
-  return `apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: shop
-  namespace: shop
-spec:
-  components:
-    - name: legacy
-      type: helm-release
-      traits:
-${traitsYaml.replace(/^/gm, "        ").trimEnd()}
-`;
+  return appWithComponents(`- name: legacy
+  type: helm-release
+  traits:
+${traitsYaml.replace(/^/gm, "    ").trimEnd()}`);
 }

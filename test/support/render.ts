@@ -8,9 +8,8 @@ export function renderFiles(files: Record<string, string>, config: Config = defa
   return renderSnapshot({ files: new Map(Object.entries(files)) }, config);
 }
 
-/** An Application `shop` in namespace `shop` with one webservice component `frontend` (port 8080) and the given traits. */
-export function appWithTraits(traitsYaml: string, options: { ports?: string; name?: string } = {}): string {
-  const ports = options.ports ?? "ports:\n          - port: 8080";
+/** An Application `shop` in namespace `shop` with the given component list (YAML list items, unindented). */
+export function appWithComponents(componentsYaml: string): string {
   return `apiVersion: core.oam.dev/v1beta1
 kind: Application
 metadata:
@@ -18,14 +17,20 @@ metadata:
   namespace: shop
 spec:
   components:
-    - name: ${options.name ?? "frontend"}
-      type: webservice
-      properties:
-        image: ghcr.io/acme/frontend:1.4.2
-        ${ports}
-      traits:
-${traitsYaml.replace(/^/gm, "        ").trimEnd()}
+${componentsYaml.replace(/^/gm, "    ").trimEnd()}
 `;
+}
+
+/** An Application `shop` in namespace `shop` with one webservice component `frontend` (port 8080) and the given traits. */
+export function appWithTraits(traitsYaml: string, options: { ports?: string; name?: string } = {}): string {
+  const ports = options.ports ?? "ports:\n      - port: 8080";
+  return appWithComponents(`- name: ${options.name ?? "frontend"}
+  type: webservice
+  properties:
+    image: ghcr.io/acme/frontend:1.4.2
+    ${ports}
+  traits:
+${traitsYaml.replace(/^/gm, "    ").trimEnd()}`);
 }
 
 export function ofKind(result: RenderResult, kind: string, name?: string): Resource[] {
