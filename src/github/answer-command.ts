@@ -64,7 +64,8 @@ async function renderOrDiff(params: CommandParams & { command: Extract<Command, 
   const inputs = await gatherInputs({ octokit, target: { repo, headSha, baseSha }, cache: state.cache, catalog: state.catalog, now: new Date().toISOString() });
   const { config } = loadConfig(inputs.policy.config);
   state.memo.trim();
-  const evaluations = await evaluationsFor([inputs.base, inputs.head]);
+  // CUE starts only for the sides this command renders: a render reads the head alone.
+  const evaluations = await evaluationsFor(command.name === "render" ? [inputs.head] : [inputs.base, inputs.head]);
   const head = renderSnapshot(inputs.head, config, state.memo, evaluations);
   if (command.name === "render") return { kind: "render", headSha, ...(command.app !== undefined ? { app: command.app } : {}), resources: head.resources, diagnostics: [...(inputs.readDiagnostics ?? []), ...head.diagnostics] };
   return { kind: "diff", headSha, changes: diffRenders(renderSnapshot(inputs.base, config, state.memo, evaluations), head, { mesh: config.mesh }) };
