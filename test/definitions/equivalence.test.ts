@@ -88,6 +88,49 @@ describe("meshgate's definitions in CUE render what meshgate renders natively", 
   }, 120_000);
 });
 
+describe("a trait that renders the component's Service C, on a component of a repository ComponentDefinition", () => {
+  // expose, KubeVela's gateway and the catalog's canary-traffic each render Service C: the
+  // one KubeVela applies after the component's, as meshgate's own webservice lets it.
+  const traits = {
+    expose: "- type: expose\n  properties:\n    ports: [{ port: 8080 }]\n    type: LoadBalancer",
+    gateway: "- type: gateway\n  properties:\n    domain: shop.example.com\n    http: { /: 8080 }",
+    "canary-traffic": "- type: canary-traffic\n  properties:\n    port: [8080]",
+  };
+
+  it.each(Object.entries(traits))("%s: its Service replaces the definition's, as it replaces meshgate's own", (type, trait) => {
+    const [rendered] = renderBoth([{ from: type, yaml: appWithTraits(`${trait}\n- type: mtls\n  properties:\n    mode: STRICT`) }]);
+    expect(rendered?.cueErrors).toEqual([]);
+    expect(rendered?.cue).toEqual(rendered?.native);
+    const services = Object.values(rendered?.cue ?? {}).filter((o) => (o as { kind: string }).kind === "Service");
+    // The trait's Service, not the definition's (whose ports are named by protocol).
+    expect(services).toHaveLength(1);
+    expect(JSON.stringify(services)).not.toContain('"http-8080"');
+  }, 30_000);
+
+  it("a repository trait's Service C replaces it too, and only a Service named after the component does", () => {
+    const definition = `apiVersion: core.oam.dev/v1beta1
+kind: TraitDefinition
+metadata: { name: own-service }
+spec:
+  schematic:
+    cue:
+      template: |
+        outputs: {
+        \tsvc: {apiVersion: "v1", kind: "Service", metadata: name: context.name, spec: {selector: app: context.name, ports: [{name: "tcp-8080", port: 8080}]}}
+        \tother: {apiVersion: "v1", kind: "Service", metadata: name: "\\(context.name)-admin", spec: {selector: app: context.name, ports: [{name: "http-9000", port: 9000}]}}
+        }
+`;
+    const files = new Map([["app.yaml", appWithTraits("- type: own-service")], ["definitions/own-service.yaml", definition], ...Object.entries(definitions)]);
+    const result = renderSnapshot({ files }, config, new RenderMemo(), evaluations);
+    expect(errors(result)).toEqual([]);
+    const services = result.resources.filter((r) => r.object.kind === "Service");
+    expect(services.map((r) => [r.object.metadata.name, (r.object.spec?.ports as { name: string }[])[0]?.name, r.source.trait])).toEqual([
+      ["frontend", "tcp-8080", "own-service"],
+      ["frontend-admin", "http-9000", "own-service"],
+    ]);
+  }, 30_000);
+});
+
 function permutations<T>(items: readonly T[]): T[][] {
   if (items.length <= 1) return [[...items]];
   return items.flatMap((item, i) => permutations([...items.slice(0, i), ...items.slice(i + 1)]).map((rest) => [item, ...rest]));

@@ -296,6 +296,10 @@ function renderComponent(params: {
     if (output) workload = add({ name: "", object: output, source, lineOf: () => typeLine });
     for (const [name, object] of outputs) add({ name, object, source, lineOf: () => typeLine });
     ports = portsOf(emitted, workload);
+    // KubeVela applies a trait's Service C as well as the component's, rejecting neither; the
+    // trait's outputs are applied after the component's, so its Service is the one that holds,
+    // as for meshgate's own components (meshgate's definitions render its stand-in in CUE).
+    standInService = true;
   } else if (!definition) {
     report("notice", `component type \`${component.type}\` is not known to meshgate: no workload is rendered, its traits still are`, typeLine);
   } else {
@@ -317,7 +321,8 @@ function renderComponent(params: {
     }));
   }
   const info: ComponentInfo = { ...base, ...(ports ? { ports } : {}) };
-  // The workload's own Service C, unless the component declares KubeVela's `ports[].expose`.
+  // The workload's own Service C, unless the component declares KubeVela's `ports[].expose`;
+  // a ComponentDefinition's Service C, whatever it declares.
   const implicitService = standInService ? emitted.find((e) => e.object.kind === "Service" && e.object.metadata.name === component.name && e.source.trait === undefined) : undefined;
 
   // 2. The traits, each on its own or into the component's shared routing resources. A
