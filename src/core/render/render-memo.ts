@@ -14,6 +14,8 @@ const VERSIONS_PER_PATH = 4;
 interface Version {
   text: string;
   render: FileRender;
+  /** What else the render depends on (the definitions of the types it used), when it was made. */
+  depends: string;
 }
 
 /**
@@ -31,6 +33,8 @@ interface Version {
  */
 export class RenderMemo {
   readonly #maxBytes: number;
+  /** Files rendered (not taken from the memo) so far. */
+  made = 0;
   /** By settings and path; insertion order is recency order. */
   readonly #paths = new Map<string, Version[]>();
   #renders = 0;
@@ -40,14 +44,26 @@ export class RenderMemo {
     this.#maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   }
 
-  /** The render of `file` with `text` under `settings` (a key from settingsKey), made by `render` when not held. */
-  renderOf(params: { settings: string; file: string; text: string; render: () => FileRender }): FileRender {
+  /**
+   * The render of `file` with `text` under `settings` (a key from settingsKey), made by `render`
+   * when not held. `dependencies` tells, of a render, what else it depends on now (the
+   * repository definitions of the types it used): a held render is taken only while that is
+   * what it was when the render was made, so editing a definition re-renders the files that use
+   * its type, and no other.
+   */
+  renderOf(params: { settings: string; file: string; text: string; render: () => FileRender; dependencies?: (render: FileRender) => string }): FileRender {
     const key = `${params.settings}\u0000${params.file}`;
+    const dependencies = params.dependencies ?? ((): string => "");
     const versions = this.#paths.get(key) ?? [];
-    const found = versions.findIndex((v) => v.text === params.text);
+    const found = versions.findIndex((v) => v.text === params.text && v.depends === dependencies(v.render));
     // Rendered before anything changes: a render that throws (an evaluation deferred) leaves the memo as it was.
     const held = found >= 0 ? versions[found] : undefined;
-    const version = held ?? { text: params.text, render: deepFreeze(params.render()) };
+    let version = held;
+    if (!version) {
+      const render = deepFreeze(params.render());
+      this.made++;
+      version = { text: params.text, render, depends: dependencies(render) };
+    }
     this.#paths.delete(key);
     if (held) versions.splice(found, 1);
     else this.#count(version, 1);

@@ -30,17 +30,23 @@ export function renderSnapshot(
 ): RenderResult {
   const paths = manifestFiles(snapshot, config);
   const found = findDefinitions(snapshot, paths, config.defaultNamespace);
-  const definitions: RepositoryDefinitions | undefined = found.key === ""
+  const definitions: RepositoryDefinitions | undefined = found.keys.size === 0
     ? undefined
     : { traits: found.traits, components: found.components, evaluations: evaluations ?? new DefinitionEvaluations(undefined) };
-  // A file's render depends on the definitions too: the key holds their text and place.
-  // …and on the evaluator: a render made while CUE was stopped is not reused once it runs again.
-  const settings = `${settingsKey(config)}\u0000${found.key}\u0000${definitions ? definitions.evaluations.epoch : 0}`;
+  const settings = settingsKey(config);
+  // A file's render depends on the definitions of the types it uses (their text and place), and
+  // of no other; and, when it uses one, on the evaluator: a render made while CUE was stopped,
+  // or without CUE, is not reused once it runs again.
+  const evaluator = definitions ? `${definitions.evaluations.epoch}\u0000${definitions.evaluations.hasEvaluator}` : "";
+  const dependencies = (render: FileRender): string => {
+    const keys = render.definitionTypes.map((type) => found.keys.get(type) ?? "");
+    return keys.some((k) => k !== "") ? `${keys.join("\u0001")}\u0000${evaluator}` : "";
+  };
   const renderAll = (): (FileRender | undefined)[] =>
     paths.map((file) => {
       const text = snapshot.files.get(file) ?? "";
       try {
-        return memo.renderOf({ settings, file, text, render: () => renderManifestFile({ file, text, config, ...(definitions ? { definitions } : {}) }) });
+        return memo.renderOf({ settings, file, text, dependencies, render: () => renderManifestFile({ file, text, config, ...(definitions ? { definitions } : {}) }) });
       } catch (error) {
         if (error instanceof PendingEvaluation) return undefined;
         throw error;
@@ -86,11 +92,12 @@ export function renderSnapshot(
  * The snapshot's definitions by name. KubeVela keeps one definition of a name: a second one is
  * an error (the first is used), never a silent choice.
  */
-function findDefinitions(snapshot: Snapshot, paths: readonly string[], defaultNamespace: string): { traits: Map<string, DefinitionManifest>; components: Map<string, DefinitionManifest>; diagnostics: Diagnostic[]; key: string } {
+function findDefinitions(snapshot: Snapshot, paths: readonly string[], defaultNamespace: string): { traits: Map<string, DefinitionManifest>; components: Map<string, DefinitionManifest>; diagnostics: Diagnostic[]; keys: Map<string, string> } {
   const traits = new Map<string, DefinitionManifest>();
   const components = new Map<string, DefinitionManifest>();
   const diagnostics: Diagnostic[] = [];
-  const keys: string[] = [];
+  /** By `component:<name>` and `trait:<name>` (FileRender.definitionTypes): all a render takes from a definition. */
+  const keys = new Map<string, string>();
   for (const file of paths) {
     const text = snapshot.files.get(file) ?? "";
     // Cheap first: only a file that names a definition kind is read for definitions.
@@ -103,10 +110,10 @@ function findDefinitions(snapshot: Snapshot, paths: readonly string[], defaultNa
         continue;
       }
       byName.set(definition.name, definition);
-      keys.push(JSON.stringify([definition.kind, definition.name, definition.file, definition.line, definition.templateLine, definition.template]));
+      keys.set(`${definition.kind}:${definition.name}`, JSON.stringify([definition.file, definition.line, definition.templateLine, definition.template]));
     }
   }
-  return { traits, components, diagnostics, key: keys.join("\u0000") };
+  return { traits, components, diagnostics, keys };
 }
 
 /** The mesh documents of the snapshot's files that the config leaves out. */

@@ -96,6 +96,11 @@ export interface FileRender {
   inertTraits: InertTraitUse[];
   /** Traits of a type nothing renders. */
   unevaluated: UnevaluatedTrait[];
+  /**
+   * The types whose repository definitions it looked up (`component:<type>`, `trait:<type>`),
+   * sorted, whether one was found or not: its render depends on their definitions and on no other.
+   */
+  definitionTypes: string[];
 }
 
 /**
@@ -110,6 +115,7 @@ export function renderManifestFile(params: { file: string; text: string; config:
   const ingressClaims: IngressClaim[] = [];
   const unevaluated: UnevaluatedTrait[] = [];
   const inertTraits: InertTraitUse[] = [];
+  const definitionTypes = new Set<string>();
   for (const app of manifests.applications) {
     // An Application with topology/override policies renders once per environment (deploy step).
     const environments = app.plan.environments ?? [{ name: "", namespace: app.namespace, components: app.components }];
@@ -117,7 +123,7 @@ export function renderManifestFile(params: { file: string; text: string; config:
       const environment = env.name !== "" ? env.name : undefined;
       const first = rendered.length;
       for (const component of env.components) {
-        renderComponent({ app, component, environment, namespace: env.namespace, config, definitions, rendered, diagnostics, ingressClaims, inertTraits, unevaluated });
+        renderComponent({ app, component, environment, namespace: env.namespace, config, definitions, definitionTypes, rendered, diagnostics, ingressClaims, inertTraits, unevaluated });
       }
       const firstComponent = env.components[0];
       if (app.plan.canarySteps.length > 0 && firstComponent) {
@@ -135,6 +141,7 @@ export function renderManifestFile(params: { file: string; text: string; config:
     unread: manifests.unread,
     inertTraits,
     unevaluated,
+    definitionTypes: [...definitionTypes].sort(),
   };
 }
 
@@ -232,6 +239,8 @@ function renderComponent(params: {
   namespace: string;
   config: RenderConfig;
   definitions: RepositoryDefinitions | undefined;
+  /** Where the types whose definitions it looks up are recorded. */
+  definitionTypes: Set<string>;
   rendered: Rendered[];
   diagnostics: Diagnostic[];
   ingressClaims: IngressClaim[];
@@ -283,6 +292,7 @@ function renderComponent(params: {
   let ports: ComponentInfo["ports"];
   let standInService: boolean | undefined;
   const typeLine = at([...component.path, "type"]);
+  params.definitionTypes.add(`component:${component.type}`);
   const componentDefinition = definitions?.components.get(component.type);
   const definition: ComponentDefinition | undefined = COMPONENTS.get(component.type);
   if (componentDefinition && definitions) {
@@ -332,6 +342,7 @@ function renderComponent(params: {
   for (const trait of component.traits) {
     const line = at(trait.path);
     const ref: TraitRef = { type: trait.type, file, line };
+    params.definitionTypes.add(`trait:${trait.type}`);
     const repositoryTrait = definitions?.traits.get(trait.type);
     const traitDefinition: TraitDefinition | undefined = TRAITS.get(trait.type);
     if (!repositoryTrait && !traitDefinition) {
