@@ -25,10 +25,13 @@ async function check(name: string, extra: string[] = []): Promise<{ code: number
   return { code: run.code, output: JSON.parse(run.stdout) as CheckJson };
 }
 
+/** Each CLI run is a fresh process that starts CUE: about a second alone, several on a loaded machine. */
+const CLI_RUNS = { timeout: 30_000 };
+
 const blocking = (output: CheckJson): string[] =>
   output.findings.filter((f) => f.blocking).map((f) => `${f.rule} ${f.kind ?? ""} ${f.namespace ?? ""}/${f.name ?? ""} ${f.file}:${f.line} ${f.definition ? `${f.definition.file}:${f.definition.line}` : "-"}`);
 
-describe("a repository TraitDefinition that renders a Gateway and a VirtualService", () => {
+describe("a repository TraitDefinition that renders a Gateway and a VirtualService", CLI_RUNS, () => {
   it("fails a pull request that starts using it with TLS off, at the Application's line and the definition's", async () => {
     const { code, output } = await check("public-route-tls-off");
     expect(code).toBe(1);
@@ -85,7 +88,7 @@ describe("a repository TraitDefinition that renders a Gateway and a VirtualServi
   });
 });
 
-describe("a repository definition that does not evaluate", () => {
+describe("a repository definition that does not evaluate", CLI_RUNS, () => {
   it("is an error at the template's line, and every component using it fails closed", async () => {
     const { code, output } = await check("definition-does-not-evaluate");
     expect(code).toBe(1);
@@ -100,7 +103,7 @@ describe("a repository definition that does not evaluate", () => {
   });
 });
 
-describe("a vendored copy of a catalog trait", () => {
+describe("a vendored copy of a catalog trait", CLI_RUNS, () => {
   it("renders as the copy says, not as meshgate's own renderer of that name", async () => {
     const dir = fixture("vendored-catalog-trait");
     const withCopy = JSON.parse((await runCli(["render", dir, "--format", "json"])).stdout) as RenderJson;

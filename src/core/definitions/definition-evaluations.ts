@@ -1,6 +1,6 @@
 import type { JsonObject } from "../types.js";
 import { CueStopped, type CueEvaluator } from "./cue-evaluator.js";
-import { batchProgram, isJsonObject, prepareTemplate, templateMessage, type PreparedTemplate, type TemplateInput } from "./cue-program.js";
+import { batchProgram, isJsonObject, prepareTemplate, templateMessage, trimContext, type PreparedTemplate, type TemplateInput } from "./cue-program.js";
 
 /** `stopped`: the evaluator failed, not the template; such a result is never memoized. */
 export type Evaluation = { ok: true; value: JsonObject } | { ok: false; message: string; stopped?: true };
@@ -68,7 +68,9 @@ export class DefinitionEvaluations {
     return this.#evaluator !== undefined;
   }
 
-  evaluate(template: string, input: TemplateInput): Evaluation {
+  /** The result of the template on the input; `context` is given to CUE as far as the template reads it. */
+  evaluate(template: string, given: TemplateInput): Evaluation {
+    const input = { parameter: given.parameter, context: trimContext(given.context, this.#prepare(template).reads) };
     const key = keyOf(template, input);
     const held = this.#memo.get(key);
     if (held) return held;
@@ -101,11 +103,7 @@ export class DefinitionEvaluations {
   #run(template: string, inputs: TemplateInput[]): Evaluation[] {
     const evaluator = this.#evaluator;
     if (!evaluator) return inputs.map(() => ({ ok: false, message: "no CUE evaluator was started for this render" }));
-    let prepared = this.#prepared.get(template);
-    if (!prepared) {
-      prepared = prepareTemplate(template);
-      this.#prepared.set(template, prepared);
-    }
+    const prepared = this.#prepare(template);
     if (inputs.length > MAX_BATCH) {
       const results: Evaluation[] = [];
       for (let i = 0; i < inputs.length; i += MAX_BATCH) results.push(...this.#run(template, inputs.slice(i, i + MAX_BATCH)));
@@ -132,6 +130,15 @@ export class DefinitionEvaluations {
       // One input's error fails the whole batch: each is evaluated alone, so the error is its own.
       return inputs.flatMap((input) => this.#run(template, [input]));
     }
+  }
+
+  #prepare(template: string): PreparedTemplate {
+    let prepared = this.#prepared.get(template);
+    if (!prepared) {
+      prepared = prepareTemplate(template);
+      this.#prepared.set(template, prepared);
+    }
+    return prepared;
   }
 
   #hold(key: string, evaluation: Evaluation): Evaluation {
