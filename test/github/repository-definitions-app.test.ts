@@ -32,7 +32,8 @@ interface CompletedCheck {
   output: Omit<CheckRunOutput, "conclusion">;
 }
 
-describe("the GitHub App reads the repository's definitions from the tree it gathers", () => {
+// The evaluation starts CUE: about a second alone, several on a loaded machine.
+describe("the GitHub App reads the repository's definitions from the tree it gathers", { timeout: 30_000 }, () => {
   it("renders a trait of a TraitDefinition committed in the pull request, and fails it at the Application's line and the definition's", async () => {
     const world = new ShopWorld();
     const head = world.commit("promo", { "definitions/public-route.yaml": DEFINITION, "apps/promo.yaml": PROMO });
