@@ -21,14 +21,14 @@ function resourceOf(object: KubeObject): Resource {
  * `kind` is the note kind the policy's own notes carry (mtls, jwt, authorization, egress).
  */
 export function selectedNotes(kind: NoteKind, rules: readonly NoteRule[]): NoteRule {
-  return (input: NoteInput): NoteDraft[] => {
+  const rule = (input: NoteInput): NoteDraft[] => {
     const { before, after, mesh } = input;
     const policy = after ?? before;
     if (!policy) return [];
     const baseSelected = before ? meshIndexOf(input.base, mesh).selectedBy(resourceOf(before)) : [];
     const baseInert = before !== undefined && selectsNoWorkload(resourceOf(before), meshIndexOf(input.base, mesh));
     const headInert = after !== undefined && selectsNoWorkload(resourceOf(after), meshIndexOf(input.head, mesh));
-    if (!baseInert && !headInert) return rules.flatMap((rule) => rule(input));
+    if (!baseInert && !headInert) return rules.flatMap((r) => r(input));
 
     const name = `${policy.kind} ${policy.metadata.namespace ?? ""}/${policy.metadata.name}`;
     const scope = scopeText(policyScope(resourceOf(policy), mesh.rootNamespace));
@@ -46,6 +46,8 @@ export function selectedNotes(kind: NoteKind, rules: readonly NoteRule[]): NoteR
     }
     // The base version selected nothing: the head's policy takes effect as if it were added.
     const added: NoteInput = { after, base: input.base, head: input.head, mesh };
-    return rules.flatMap((rule) => rule(added));
+    return rules.flatMap((r) => r(added));
   };
+  // Named after the rules it wraps: the README's kinds table lists notes by rule name.
+  return Object.defineProperty(rule, "name", { value: rules.map((r) => r.name).join(", ") });
 }
