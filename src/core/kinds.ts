@@ -8,6 +8,7 @@ import { jwtNotes } from "./diff/notes/jwt-notes.js";
 import { mtlsNotes } from "./diff/notes/mtls-notes.js";
 import type { NoteRule } from "./diff/notes/note-draft.js";
 import { routeNotes } from "./diff/notes/route-notes.js";
+import { selectedNotes } from "./diff/notes/selected-notes.js";
 import { serviceNotes } from "./diff/notes/service-notes.js";
 import type { JsonValue, KubeObject } from "./types.js";
 
@@ -46,7 +47,10 @@ export interface KindInfo {
   selects?: WorkloadSelection;
   /** For a workload kind, the path of its pod template (`[]`: the object is the pod). */
   podTemplate?: readonly string[];
-  /** The rules that describe its changes in an operator's words. */
+  /**
+   * The rules that describe its changes in an operator's words. A selecting kind wraps its rules
+   * in `selectedNotes`, so that a version selecting no workload is said to have no effect.
+   */
   notes: readonly NoteRule[];
   /**
    * Top-level fields whose values meshgate never reads nor shows (a Secret's key material):
@@ -111,15 +115,15 @@ export const KINDS: readonly KindInfo[] = [
   istio("networking.istio.io", "DestinationRule", { securityRelevant: (before, after) => !same(tlsSettings(before), tlsSettings(after)), notes: [destinationTlsNotes] }),
   istio("networking.istio.io", "Gateway", { securityRelevant: true, notes: [gatewayNotes] }),
   istio("networking.istio.io", "ServiceEntry", { securityRelevant: true, notes: [egressNotes] }),
-  istio("networking.istio.io", "Sidecar", { securityRelevant: true, selects: { selector: ["spec", "workloadSelector", "labels"], targetRefs: false }, notes: [sidecarEgressNotes] }),
+  istio("networking.istio.io", "Sidecar", { securityRelevant: true, selects: { selector: ["spec", "workloadSelector", "labels"], targetRefs: false }, notes: [selectedNotes("egress", [sidecarEgressNotes])] }),
   istio("networking.istio.io", "EnvoyFilter", { securityRelevant: true, selects: { selector: ["spec", "workloadSelector", "labels"], targetRefs: true } }, ["v1alpha3"]),
   istio("networking.istio.io", "WorkloadEntry", { securityRelevant: true }),
   istio("networking.istio.io", "WorkloadGroup", { securityRelevant: true }),
   istio("networking.istio.io", "ProxyConfig", { securityRelevant: true, selects: { selector: ["spec", "selector", "matchLabels"], targetRefs: false } }, ["v1beta1"]),
   // security.istio.io
-  istio("security.istio.io", "AuthorizationPolicy", { securityRelevant: true, selects: POLICY_SELECTION, notes: [authorizationNotes] }, ["v1beta1", "v1"]),
-  istio("security.istio.io", "PeerAuthentication", { securityRelevant: true, selects: { selector: ["spec", "selector", "matchLabels"], targetRefs: false }, notes: [mtlsNotes] }, ["v1beta1", "v1"]),
-  istio("security.istio.io", "RequestAuthentication", { securityRelevant: true, selects: POLICY_SELECTION, notes: [jwtNotes] }, ["v1beta1", "v1"]),
+  istio("security.istio.io", "AuthorizationPolicy", { securityRelevant: true, selects: POLICY_SELECTION, notes: [selectedNotes("authorization", [authorizationNotes])] }, ["v1beta1", "v1"]),
+  istio("security.istio.io", "PeerAuthentication", { securityRelevant: true, selects: { selector: ["spec", "selector", "matchLabels"], targetRefs: false }, notes: [selectedNotes("mtls", [mtlsNotes])] }, ["v1beta1", "v1"]),
+  istio("security.istio.io", "RequestAuthentication", { securityRelevant: true, selects: POLICY_SELECTION, notes: [selectedNotes("jwt", [jwtNotes])] }, ["v1beta1", "v1"]),
   // telemetry.istio.io: access logs and traces are the audit trail.
   istio("telemetry.istio.io", "Telemetry", { securityRelevant: true, selects: POLICY_SELECTION }, ["v1alpha1", "v1"]),
   // extensions.istio.io: code the proxy runs.

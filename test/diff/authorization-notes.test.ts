@@ -123,7 +123,7 @@ describe("authorization notes by meaning", () => {
     const ghost = (rules: string) => policy({ selector: "app: ghost", action: "DENY", rules });
     const notes = notesOf([ghost(`[{ to: [{ operation: { paths: ["/admin/*"] } }] }]`)], [ghost(`[{ to: [{ operation: { paths: ["/*"] } }] }]`)]);
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatch(/selects no workload of the repository: it protects nothing here/);
+    expect(notes[0]).toMatch(/selects no workload \(workloads app=ghost in namespace shop\): has no effect/);
     expect(notes[0]).not.toMatch(/widened|narrowed/);
   });
 });

@@ -36,7 +36,7 @@ describe("the rule catalog and its documentation", () => {
       "MESH-004": "high CC6.1,CC6.8",
       "MESH-005": "high CC6.1,CC6.6",
       "MESH-006": "high CC6.1",
-      "OBS-001": "medium CC7.2",
+      "OBS-001": "high CC7.2",
       "AVAIL-001": "high CC7.1,A1.2",
       "AVAIL-002": "medium CC7.1,A1.2",
       "SCOPE-002": "high CC8.1",

@@ -76,6 +76,14 @@ describe("a pre-existing finding", () => {
     ]);
   });
 
+  it("is new when a targetRefs-bound allow-all gains a target, pre-existing when it loses one", () => {
+    const bound = (...gateways: string[]): string => allowPolicy(`  targetRefs: [${gateways.map((g) => `{ kind: Gateway, group: gateway.networking.k8s.io, name: ${g} }`).join(", ")}]\n  rules: [{}]\n`);
+    expect(classify({ rule: "AUTHZ-002", base: bound("public"), head: bound("public", "admin") }).map((f) => [f.status, f.worsened])).toEqual([
+      ["new", "scope widened from targets Gateway.gateway.networking.k8s.io/shop/public to targets Gateway.gateway.networking.k8s.io/shop/admin, Gateway.gateway.networking.k8s.io/shop/public"],
+    ]);
+    expect(classify({ rule: "AUTHZ-002", base: bound("public", "admin"), head: bound("public") }).map((f) => f.status)).toEqual(["preexisting"]);
+  });
+
   it("is new when a host was widened into a wildcard", () => {
     const gateway = (host: string): string => `
 apiVersion: networking.istio.io/v1
@@ -120,6 +128,27 @@ describe("a waiver", () => {
     const [finding] = classify({ rule: "MTLS-002", base: permissiveForApi, head: peerAuthentication("  mtls: { mode: PERMISSIVE }\n"), waivers: [waiver()] });
     expect(finding?.status).toBe("new");
     expect(finding?.waiver?.lapsed).toMatch(/^scope widened/);
+  });
+
+  it("stops covering a finding whose host was widened into a wildcard", () => {
+    const gateway = (host: string): string => `
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: public, namespace: edge }
+spec:
+  selector: { istio: ingressgateway }
+  servers:
+    - port: { number: 443, name: https, protocol: HTTPS }
+      hosts: ["${host}"]
+      tls: { mode: SIMPLE, credentialName: cert }
+`;
+    const edgeWaiver = waiver({ rule: "EDGE-003", resource: { kind: "Gateway", namespace: "edge", name: "public" } });
+    const base = gateway("*.shop.example.com");
+    expect(classify({ rule: "EDGE-003", base, head: base, waivers: [edgeWaiver] }).map((f) => f.status)).toEqual(["waived"]);
+    const [finding] = classify({ rule: "EDGE-003", base, head: gateway("*"), waivers: [edgeWaiver] });
+    expect(finding?.status).toBe("new");
+    expect(finding?.message).toContain("waiver SEC-12 no longer covers it");
+    expect(finding?.waiver?.lapsed).toBe("hosts[*] is not what it waived (hosts[*.shop.example.com])");
   });
 
   it("that names a value covers only that value", () => {

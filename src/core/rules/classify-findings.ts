@@ -33,8 +33,12 @@ export function classifyFindings(params: { head: readonly RuleFinding[]; base: r
     const matching = waivers.filter((w) => waiverCovers(w, finding));
     const valid = matching.find((w) => w.expires >= today);
     if (valid) {
-      const waived = base.filter((b) => waiverCovers(valid, b) && sameKeyOf(b, finding));
-      const lapsed = waived.length > 0 && waived.every((b) => worseThan(b, finding) !== undefined) ? worseThan(waived[0] as RuleFinding, finding) : undefined;
+      const covered = base.filter((b) => waiverCovers(valid, b));
+      const waived = covered.filter((b) => sameKeyOf(b, finding));
+      // A waiver without a key covers the keys it was waived for: a key the base did not have
+      // (a host widened into another entry, a port added) is a finding the waiver never saw.
+      const otherKey = covered.length > 0 && waived.length === 0 ? `${finding.key} is not what it waived (${[...new Set(covered.map((b) => b.key))].join(", ")})` : undefined;
+      const lapsed = otherKey ?? (waived.length > 0 && waived.every((b) => worseThan(b, finding) !== undefined) ? worseThan(waived[0] as RuleFinding, finding) : undefined);
       if (!lapsed) return { ...finding, status: "waived", waiver: { ...valid, expired: false } };
       return {
         ...finding,

@@ -207,6 +207,15 @@ export function policySelector(policy: Resource): Record<string, string> {
   return stringMap(at(policy.object, ...path));
 }
 
+/**
+ * Whether a policy selects by labels that no workload of the render carries, so that it has no
+ * effect (MESH-006, and the notes of its changes). A selector-less policy covers its namespace
+ * (or the mesh) and one bound by `targetRefs` is enforced where it points: neither is inert.
+ */
+export function selectsNoWorkload(policy: Resource, index: MeshIndex): boolean {
+  return !isSelectorless(policy) && !bindsByTargetRef(policy) && index.selectedBy(policy).length === 0;
+}
+
 /** Whether a policy has no selector, so it applies to its whole namespace (or mesh, in the root namespace). */
 export function isSelectorless(policy: Resource): boolean {
   return Object.keys(policySelector(policy)).length === 0;

@@ -80,8 +80,9 @@ function where(witness: AccessWitness, count: number): string {
  * policy are evaluated, with every other policy of the head in place, on requests at every
  * boundary the rules draw, on each workload either version applies to (mesh-wide from the root
  * namespace, or where `targetRefs` point). A request that passes now and did not is "widened", the
- * reverse "narrowed"; a change can be both. A policy that selects no workload of the render is
- * said to protect nothing. The JWT requirement is noted on its own.
+ * reverse "narrowed"; a change can be both. A policy selecting no workload by its labels is
+ * noted by `selectedNotes`; one that reaches no workload otherwise (its namespace empty, its
+ * targets absent) is said to have no effect. The JWT requirement is noted on its own.
  */
 export function authorizationNotes(input: NoteInput): NoteDraft[] {
   const { before, after, mesh } = input;
@@ -114,7 +115,7 @@ export function authorizationNotes(input: NoteInput): NoteDraft[] {
   const change = accessChange({ ...(before ? { before: resourceOf(before) } : {}), ...(after ? { after: resourceOf(after) } : {}), index, trustDomain: mesh.trustDomain, defaultDeny: mesh.defaultDeny });
   const at = { side, pointer: after ? "/spec/rules" : "" } as const;
   if (change.workloads === 0) {
-    notes.push({ kind: "authorization", severity: "medium", effect: "neutral", text: `${action} policy for ${scope} selects no workload of the repository: it protects nothing here, and this change lets no request in or out that meshgate can see`, ...at });
+    notes.push({ kind: "authorization", severity: "medium", effect: "neutral", text: `${action} policy for ${scope} applies to no workload of the repository: has no effect here, and this change lets no request in or out that meshgate can see`, ...at });
     return notes;
   }
   const { admitted, rejected } = change;

@@ -1,11 +1,18 @@
-import type { JsonValue, KubeObject } from "../../types.js";
+import { meshExternalEntry } from "../../rules/mesh-external-entry.js";
+import { asArray, at } from "../../rules/mesh-index.js";
+import type { JsonValue, KubeObject, Resource } from "../../types.js";
 import { matchItems, type ItemPair } from "../match-items.js";
+import { meshIndexOf } from "./mesh-index-of.js";
 import type { NoteDraft, NoteInput } from "./note-draft.js";
 import { pick, pickList, pickObject, pickString } from "./pick.js";
 
 /** No `tls` block: Istio's auto mTLS (ISTIO_MUTUAL to servers with a sidecar, plaintext to others). */
 const AUTO = "auto";
 const CLIENT_CERTIFICATE = new Set(["ISTIO_MUTUAL", "MUTUAL"]);
+/** Modes in which the sidecar itself encrypts toward a server outside the mesh. */
+const ORIGINATED = new Set(["SIMPLE", "MUTUAL"]);
+/** ServiceEntry port protocols in which the application itself speaks TLS. */
+const APPLICATION_TLS = new Set(["TLS", "HTTPS"]);
 
 /**
  * Negative when the change weakens what clients send: to DISABLE (plaintext), or from a mode
@@ -62,9 +69,16 @@ export function destinationTlsNotes(input: NoteInput): NoteDraft[] {
     levels.push(level({ label: ` subset ${name}`, pair, baseTop, headTop, pointerAt: (i) => `/spec/subsets/${i}`, policyKey: "trafficPolicy" }));
   }
 
+  const entry = meshExternalEntry(meshIndexOf(input.head, input.mesh), host, rule.metadata.namespace ?? "");
   const notes: NoteDraft[] = [];
   for (const l of levels) {
     if (!l.own || l.before === l.after) continue;
+    // Toward a host outside the mesh there is no mTLS to lose: only TLS originated by the
+    // sidecar (SIMPLE, MUTUAL) could be, and that stays a downgrade.
+    if (entry && l.after === "DISABLE" && !ORIGINATED.has(l.before)) {
+      notes.push({ kind: "destination-tls", ...externalPlaintext({ entry, host, label: l.label, before: describe(l.before) }), side: l.side, pointer: l.pointer });
+      continue;
+    }
     const delta = direction(l.before, l.after);
     const suffix = delta >= 0 ? "" : l.after === "DISABLE" ? " (security downgrade: plaintext)" : " (security downgrade: no client certificate)";
     notes.push({
@@ -101,5 +115,37 @@ function level(params: {
     own: baseOwn !== undefined || headOwn !== undefined,
     pointer: inHead ? pointerAt(pair.afterIndex ?? 0) : pointerAt(pair.beforeIndex ?? pair.afterIndex ?? 0),
     side: inHead || pair.beforeIndex === undefined ? "head" : "base",
+  };
+}
+
+/**
+ * DISABLE toward a MESH_EXTERNAL host, said for what it is: on the entry's TLS and HTTPS ports
+ * the application speaks TLS itself; on its other ports the egress is declared plaintext. Neither
+ * is an mTLS downgrade (auto mTLS sends plaintext to a server without a sidecar all the same).
+ */
+function externalPlaintext(params: { entry: Resource; host: string; label: string; before: string }): Pick<NoteDraft, "severity" | "effect" | "text"> {
+  const { entry, host, label, before } = params;
+  const portNumber = /^ port (\d+)$/.exec(label)?.[1];
+  const numberOf = (p: JsonValue): string => {
+    const number = at(p, "number");
+    return typeof number === "number" ? String(number) : "?";
+  };
+  const ports = asArray(at(entry.object.spec, "ports")).filter((p) => portNumber === undefined || numberOf(p) === portNumber);
+  const described = ports.map((p) => {
+    const protocol = at(p, "protocol");
+    return { port: `${numberOf(p)}/${typeof protocol === "string" ? protocol : "?"}`, tls: typeof protocol === "string" && APPLICATION_TLS.has(protocol.toUpperCase()) };
+  });
+  const tls = described.filter((d) => d.tls).map((d) => d.port);
+  const plain = described.filter((d) => !d.tls).map((d) => d.port);
+  const which = [
+    ...(tls.length > 0 ? [`the application speaks TLS itself on ${tls.join(", ")}`] : []),
+    ...(plain.length > 0 ? [`plaintext egress declared on ${plain.join(", ")}`] : []),
+    ...(described.length === 0 ? ["no port of the entry says whether the application speaks TLS"] : []),
+  ].join("; ");
+  const entryName = `${entry.object.metadata.namespace ?? ""}/${entry.object.metadata.name}`;
+  return {
+    severity: plain.length > 0 || described.length === 0 ? "low" : "info",
+    effect: "neutral",
+    text: `TLS to ${host}${label}: ${before} → DISABLE, toward a host outside the mesh (MESH_EXTERNAL ServiceEntry ${entryName}), no mTLS downgrade: ${which}`,
   };
 }

@@ -1,4 +1,5 @@
-import { asStrings, at, type MeshIndex } from "../mesh-index.js";
+import { meshExternalEntry } from "../mesh-external-entry.js";
+import { at } from "../mesh-index.js";
 import { defineTemplate } from "../rule.js";
 import { clientTlsSettings } from "./client-tls-settings.js";
 
@@ -21,9 +22,8 @@ export const destinationTlsMode = defineTemplate<Params>({
     properties: { modes: { type: "array", minItems: 1, uniqueItems: true, items: { type: "string", enum: ["DISABLE", "SIMPLE", "MUTUAL", "ISTIO_MUTUAL"] } } },
   },
   check({ index }, { modes }) {
-    const external = externalHosts(index);
     return index.ofKind("DestinationRule").flatMap((dr) =>
-      isExternal(at(dr.object.spec, "host"), external) ? [] : clientTlsSettings(dr).flatMap(({ tls, path, pointer }) => {
+      meshExternalEntry(index, at(dr.object.spec, "host"), dr.object.metadata.namespace ?? "") ? [] : clientTlsSettings(dr).flatMap(({ tls, path, pointer }) => {
         const written = at(tls, "mode");
         const mode = written ?? "DISABLE";
         if (typeof mode !== "string" || !modes.includes(mode)) return [];
@@ -40,13 +40,3 @@ export const destinationTlsMode = defineTemplate<Params>({
     );
   },
 });
-
-/** The hosts MESH_EXTERNAL ServiceEntries declare (wildcards included). */
-function externalHosts(index: MeshIndex): string[] {
-  return index.ofKind("ServiceEntry").filter((se) => at(se.object.spec, "location") === "MESH_EXTERNAL").flatMap((se) => asStrings(at(se.object.spec, "hosts")));
-}
-
-function isExternal(host: unknown, external: readonly string[]): boolean {
-  if (typeof host !== "string") return false;
-  return external.some((e) => e === host || (e.startsWith("*.") && !host.includes("*") && host.endsWith(e.slice(1))));
-}

@@ -1,6 +1,6 @@
 import { policyScope, scopeText } from "../../authorization/policy-scope.js";
 import { kindById } from "../../kinds.js";
-import { bindsByTargetRef, isSelectorless } from "../mesh-index.js";
+import { selectsNoWorkload } from "../mesh-index.js";
 import { defineTemplate, type FindingDraft } from "../rule.js";
 
 interface InertPolicyParams {
@@ -27,7 +27,7 @@ export const inertPolicy = defineTemplate<InertPolicyParams>({
     for (const kind of kinds) {
       const path = kindById(kind)?.selects?.selector ?? ["spec", "selector", "matchLabels"];
       for (const policy of index.ofKind(kind)) {
-        if (isSelectorless(policy) || bindsByTargetRef(policy) || index.selectedBy(policy).length > 0) continue;
+        if (!selectsNoWorkload(policy, index)) continue;
         const scope = policyScope(policy, index.rootNamespace);
         drafts.push({
           resource: policy,

@@ -41,9 +41,11 @@ export const routeUnusable = defineTemplate<RouteUnusableParams>({
         const short = (field: string, value: JsonValue | undefined, pointer: string): void => {
           if (typeof value !== "string") return;
           const ms = durationMilliseconds(value);
-          // 0s is Istio's "no timeout", not a short one.
-          if (ms === undefined || ms === 0 || ms >= minimum) return;
-          drafts.push({ resource: vs, key: `http[${label}].${field}`, value: { text: value }, pointer, values: { resource: name, where: `route ${label}`, what: `${field} ${value} is below ${params.minimumTimeout}: requests fail before the service can answer` } });
+          if (ms === undefined || ms >= minimum) return;
+          // Istio 1.30 validates both durations as at least 1ms: `0s` is refused, it does not
+          // disable the timeout (no timeout is written by leaving the field out).
+          const what = ms < 1 ? `${field} ${value} is below Istio's 1ms minimum (0s does not disable a timeout): the API server rejects the VirtualService` : `${field} ${value} is below ${params.minimumTimeout}: requests fail before the service can answer`;
+          drafts.push({ resource: vs, key: `http[${label}].${field}`, value: { text: value }, pointer, values: { resource: name, where: `route ${label}`, what } });
         };
         short("timeout", at(route, "timeout"), `/spec/http/${i}/timeout`);
         short("retries.perTryTimeout", at(route, "retries", "perTryTimeout"), `/spec/http/${i}/retries/perTryTimeout`);
