@@ -31,6 +31,7 @@ function istioRuleYaml(entry: IstioCode): string {
 
 /** `ReferencedResourceNotFound` → `Referenced resource not found`. */
 function words(name: string): string {
-  const split = name.replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2");
+  // Istio abbreviates RequestAuthentication as `AuthN` in some names.
+  const split = name.replace(/AuthN(?=[A-Z]|$)/g, "Authentication").replace(/([a-z0-9])([A-Z])/g, "$1 $2").replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2");
   return split.charAt(0) + split.slice(1).toLowerCase();
 }
