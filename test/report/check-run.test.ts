@@ -98,17 +98,6 @@ describe("checkRunOutput", () => {
         {
           "annotation_level": "notice",
           "end_line": 1,
-          "message": "[IST0118] Port name web (port: 80, targetPort: ) doesn't follow the naming convention of Istio port.
-
-      Service shop/legacy · low · new · SOC 2 CC7.1
-      Explain: /explain IST-118",
-          "path": "apps/legacy.yaml",
-          "start_line": 1,
-          "title": "IST-118: IST0118 Port name is not under naming convention",
-        },
-        {
-          "annotation_level": "notice",
-          "end_line": 1,
           "message": "Service port 80 (name \`web\`) declares no protocol Istio recognises, so Istio must sniff it
 
       Service shop/legacy · low · new · SOC 2 CC7.1

@@ -12,6 +12,8 @@ export interface AnalyzerMesh {
   extensionProviders: { name: string; type: string }[];
   /** Whether `defaultProviders` names any provider. */
   hasDefaultProviders: boolean;
+  /** Whether `defaultProviders.accessLogging` names any provider. */
+  hasDefaultAccessLogging: boolean;
   /**
    * The mesh's ingress gateway (config `mesh.ingress`), installed outside the repository: a
    * Gateway whose selector no workload of the repository matches runs on it when its labels
@@ -41,6 +43,7 @@ export function defaultAnalyzerMesh(settings: {
     dnsAutoAllocate: false,
     extensionProviders: [],
     hasDefaultProviders: false,
+    hasDefaultAccessLogging: false,
     ingress: { namespace: settings.ingress.namespace, selector: settings.ingress.selector, ports: DEFAULT_INGRESS_PORTS },
     gateways: settings.gateways.map((g) => ({ name: g.name, hosts: [...g.hosts] })),
   };

@@ -18,6 +18,11 @@ export interface IstioCode {
   remediation: string;
   /** SOC 2 criteria: CC7.1 (configuration that breaks what it means), CC8.1 where a change is at stake. */
   controls: string[];
+  /**
+   * The catalog rule that judges the same fault in the gate, where one exists: the code then has
+   * no IST rule of its own (one finding for one fault), and `meshgate analyze` still reports it.
+   */
+  coveredBy?: string;
 }
 
 const code = (entry: Omit<IstioCode, "controls"> & { controls?: string[] }): IstioCode => ({ controls: ["CC7.1"], ...entry });
@@ -83,7 +88,7 @@ export const ISTIO_CODES: readonly IstioCode[] = [
     code: "IST0118", name: "PortNameIsNotUnderNamingConvention", level: "Info",
     template: "Port name {portName} (port: {port}, targetPort: {targetPort}) doesn't follow the naming convention of Istio port.",
     description: "A Service port's name names no protocol and it has no appProtocol, so Istio sniffs the protocol.",
-    remediation: "Name the port `<protocol>[-<suffix>]` (http-web, grpc-api, tcp-db) or set appProtocol.",
+    remediation: "Name the port `<protocol>[-<suffix>]` (http-web, grpc-api, tcp-db) or set appProtocol.", coveredBy: "TRAF-005",
   }),
   code({
     code: "IST0123", name: "NamespaceMultipleInjectionLabels", level: "Warning",

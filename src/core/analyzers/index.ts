@@ -12,10 +12,13 @@ import { gatewayApiSelectors } from "./gateway-api-selectors.js";
 import { gatewayCertificates } from "./gateway-certificates.js";
 import { gatewayPorts } from "./gateway-ports.js";
 import { gatewaySecrets } from "./gateway-secrets.js";
+import { imageAuto } from "./image-auto.js";
+import { jwtClaimRoutes } from "./jwt-claim-routes.js";
 import { namespaceInjection } from "./namespace-injection.js";
 import { servicePortNames } from "./service-port-names.js";
 import { serviceEntryAddresses } from "./service-entry-addresses.js";
 import { sidecarSelectors } from "./sidecar-selectors.js";
+import { telemetryProviders } from "./telemetry-providers.js";
 import { telemetryDefaultSelectors, telemetrySelectors } from "./telemetry-selectors.js";
 import { virtualServiceDestinationHosts } from "./virtual-service-destination-hosts.js";
 import { virtualServiceDestinationRules } from "./virtual-service-destination-rules.js";
@@ -29,10 +32,12 @@ export const ANALYZERS: readonly Analyzer[] = [
   virtualServiceDestinationRules,
   conflictingMeshGatewayHosts,
   virtualServiceUnreachableRules,
+  jwtClaimRoutes,
   authorizationPolicies,
   sidecarSelectors,
   telemetrySelectors,
   telemetryDefaultSelectors,
+  telemetryProviders,
   conflictingGateways,
   gatewayPorts,
   gatewaySecrets,
@@ -42,6 +47,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   destinationRuleCaCertificates,
   serviceEntryAddresses,
   applicationUid,
+  imageAuto,
   namespaceInjection,
   servicePortNames,
   conflictingServiceEntryProtocols,

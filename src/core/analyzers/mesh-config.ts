@@ -33,5 +33,6 @@ export function readMeshConfig(params: { file: string; text: string; base: Analy
   }
   const defaults = asObject(at(value, "defaultProviders"));
   mesh.hasDefaultProviders = Object.values(defaults).some((list) => asArray(list).length > 0);
+  mesh.hasDefaultAccessLogging = asArray(defaults.accessLogging).length > 0;
   return { mesh, diagnostics };
 }

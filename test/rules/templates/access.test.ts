@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { defaultConfig } from "../../../src/core/config/config.js";
+import { defaultConfig, loadConfig } from "../../../src/core/config/config.js";
 import { classifyFindings } from "../../../src/core/rules/classify-findings.js";
 import { runRules, type RuleFinding } from "../../../src/core/rules/run-rules.js";
 import { stableKey } from "../../../src/core/rules/stable-key.js";
@@ -93,6 +93,41 @@ describe("the access rules", () => {
   it("resolve a root-namespace RequestAuthentication to the workloads it selects in every namespace", () => {
     const head = readFileSync(new URL("../fixtures/AUTHN-001/fires-root-namespace-authentication.yaml", import.meta.url), "utf8");
     expect(keys(findings(head)).filter((k) => k.startsWith("AUTHN-001"))).toEqual(["AUTHN-001 RequestAuthentication/istio-system/public-jwt workload/billing/invoices"]);
+  });
+
+  it("describe a RequestAuthentication of the root namespace, the default's or the configured one, as mesh-wide", () => {
+    const authentication = (namespace: string): string => `
+apiVersion: security.istio.io/v1
+kind: RequestAuthentication
+metadata: { name: jwt, namespace: ${namespace} }
+spec:
+  jwtRules: [{ issuer: "https://issuer.example.com" }]
+`;
+    const workload = `
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers: [{ name: app, image: app:1 }]
+`;
+    const messages = (head: string, config?: string): string[] =>
+      runRules({ rules, input: ruleInput({ head, ...(config !== undefined ? { config: loadConfig(config).config } : {}) }), overrides: {} })
+        .filter((f) => f.rule === "AUTHN-001")
+        .map((f) => f.message);
+    expect(messages(`${authentication("istio-system")}---${workload}`)).toEqual([
+      "RequestAuthentication istio-system/jwt validates tokens for shop/web (mesh-wide: it is in the root namespace istio-system), but no policy requires one: requests without a token pass",
+    ]);
+    expect(messages(authentication("mesh-root"), "mesh: { rootNamespace: mesh-root }")).toEqual([
+      "RequestAuthentication mesh-root/jwt validates tokens for the workloads in the mesh (none in this repository), but no policy requires one: requests without a token pass",
+    ]);
+    // Outside the root namespace it covers its own namespace only, and says nothing of the mesh.
+    expect(messages(authentication("istio-system"), "mesh: { rootNamespace: mesh-root }")).toEqual([
+      "RequestAuthentication istio-system/jwt validates tokens for the workloads in namespace istio-system (none in this repository), but no policy requires one: requests without a token pass",
+    ]);
   });
 
   it("keep a finding preexisting across an unrelated edit of the same resource", () => {

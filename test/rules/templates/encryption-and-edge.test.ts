@@ -196,3 +196,28 @@ spec: ${spec}`));
     expect(() => findings(head)).not.toThrow();
   });
 });
+
+describe("a ServiceEntry named in a finding", () => {
+  it("is named by namespace/name, with its hosts or with none (EDGE-004)", () => {
+    const entries = `
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: payments, namespace: shop }
+spec:
+  hosts: [api.payments.example.net]
+  ports: [{ number: 443, name: tls, protocol: TLS }]
+---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: hostless, namespace: shop }
+spec:
+  ports: [{ number: 443, name: tls, protocol: TLS }]
+`;
+    const messages = findings(entries).filter((f) => f.rule === "EDGE-004").map((f) => f.message).sort();
+    expect(messages).toEqual([
+      "MESH_EXTERNAL ServiceEntry shop/hostless with no hosts, exported to every namespace: it reaches further than the names that need it.",
+      "MESH_EXTERNAL ServiceEntry shop/payments for api.payments.example.net, exported to every namespace: it reaches further than the names that need it.",
+    ]);
+    for (const message of messages) expect(message).not.toContain("?");
+  });
+});

@@ -59,7 +59,11 @@ function patchReason(patch: JsonValue, params: EnvoyFilterPatchParams): string |
   const guarded = matched.find((n) => params.guardedFilters.includes(n));
   if (guarded && params.guardedOperations.includes(op)) return `${op} on ${guarded}`;
   const applyTo = at(patch, "applyTo");
-  if (params.firstOperations.includes(op) && (applyTo === "HTTP_FILTER" || applyTo === "NETWORK_FILTER")) return `${op} puts a filter ahead of the authorization filters`;
+  // A filter patch whose match names no filter (an empty or absent `match`) applies to every
+  // filter of every chain it reaches, the security filters included.
+  const filterPatch = applyTo === "HTTP_FILTER" || applyTo === "NETWORK_FILTER";
+  if (filterPatch && matched.length === 0 && params.guardedOperations.includes(op)) return `${op} on every filter of the chain (its match names no filter), the authorization filters included`;
+  if (params.firstOperations.includes(op) && filterPatch) return `${op} puts a filter ahead of the authorization filters`;
   const value = at(patch, "patch", "value");
   const added = at(value, "name");
   if (typeof added === "string" && params.guardedFilters.includes(added)) return `${op || "a patch"} writes its own ${added}`;

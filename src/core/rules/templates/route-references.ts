@@ -8,8 +8,8 @@ const MESH = "mesh";
 
 /**
  * VirtualService references that resolve to nothing: a subset no DestinationRule defines for
- * the destination host, a gateway neither rendered nor listed in config `mesh.gateways`, a port
- * the target Service does not expose. Hosts the repository knows nothing of (no Service, no
+ * the destination host, a gateway (Istio's or the Gateway API's) neither rendered nor listed in
+ * config `mesh.gateways`, a port the target Service does not expose. Hosts the repository knows nothing of (no Service, no
  * DestinationRule, no ServiceEntry) live elsewhere and are not judged.
  */
 export const routeReferences = defineTemplate<Record<string, never>>({
@@ -18,8 +18,9 @@ export const routeReferences = defineTemplate<Record<string, never>>({
   check({ index, config }) {
     const subsets = subsetsByHost(index);
     const inServiceEntry = serviceEntryCovers(index);
+    // Istio resolves a VirtualService's gateway to an Istio Gateway or a Gateway API Gateway of that name.
     const gateways = new Set([
-      ...networkingResources(index, "Gateway").map((g) => `${g.object.metadata.namespace ?? ""}/${g.object.metadata.name}`),
+      ...[...networkingResources(index, "Gateway"), ...index.ofKind("Gateway.gateway.networking.k8s.io")].map((g) => `${g.object.metadata.namespace ?? ""}/${g.object.metadata.name}`),
       ...config.mesh.gateways.map((g) => g.name),
     ]);
     const findings: FindingDraft[] = [];

@@ -28,6 +28,9 @@ export const tokenNotRequired = defineTemplate<Record<string, never>>({
       for (const workload of workloads) {
         if (workloadAccess({ workload, index, trustDomain: config.mesh.trustDomain, defaultDeny: config.mesh.defaultDeny }).tokenRequired) continue;
         const known = selected.length > 0;
+        // In the root namespace a RequestAuthentication is mesh-wide: say so beside a workload of
+        // another namespace, where the policy's own namespace would read as its scope.
+        const reach = scope.kind === "mesh" || (scope.kind === "selector" && scope.namespace === "*") ? ` (mesh-wide: it is in the root namespace ${index.rootNamespace})` : "";
         // One finding per workload: a fix for one does not hide, or renew, another's.
         drafts.push({
           resource: authentication,
@@ -35,7 +38,7 @@ export const tokenNotRequired = defineTemplate<Record<string, never>>({
           scope,
           values: {
             authentication: `${authentication.object.metadata.namespace ?? ""}/${authentication.object.metadata.name}`,
-            workload: known ? `${workload.namespace}/${workload.name}` : `the ${scopeText(scope).replace(/^every workload/, "workloads")} (none in this repository)`,
+            workload: known ? `${workload.namespace}/${workload.name}${reach}` : `the ${scopeText(scope).replace(/^every workload/, "workloads")} (none in this repository)`,
           },
         });
       }

@@ -22,8 +22,10 @@ export const wildcardExposure = defineTemplate<Record<string, never>>({
       if (location !== "MESH_EXTERNAL") return [];
       const exportTo = asStrings(at(spec, "exportTo"));
       if (exportTo.length > 0 && !exportTo.includes("*")) return [];
-      const hosts = asStrings(at(spec, "hosts")).join(", ") || "?";
-      return [{ resource: se, key: "exportTo", pointer: "/spec/exportTo", values: { what: `MESH_EXTERNAL ServiceEntry for ${hosts}, exported to every namespace` } }];
+      const hosts = asStrings(at(spec, "hosts"));
+      const name = `${se.object.metadata.namespace ?? ""}/${se.object.metadata.name}`;
+      const serves = hosts.length > 0 ? `for ${hosts.join(", ")}` : "with no hosts";
+      return [{ resource: se, key: "exportTo", pointer: "/spec/exportTo", values: { what: `MESH_EXTERNAL ServiceEntry ${name} ${serves}, exported to every namespace` } }];
     });
     return [...routes, ...entries];
   },
