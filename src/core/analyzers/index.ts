@@ -13,6 +13,7 @@ import { gatewayCertificates } from "./gateway-certificates.js";
 import { gatewayPorts } from "./gateway-ports.js";
 import { gatewaySecrets } from "./gateway-secrets.js";
 import { namespaceInjection } from "./namespace-injection.js";
+import { resourceAnnotations } from "./resource-annotations.js";
 import { servicePortNames } from "./service-port-names.js";
 import { serviceEntryAddresses } from "./service-entry-addresses.js";
 import { sidecarSelectors } from "./sidecar-selectors.js";
@@ -47,4 +48,5 @@ export const ANALYZERS: readonly Analyzer[] = [
   conflictingServiceEntryProtocols,
   destinationRuleSubsets,
   deploymentServices,
+  resourceAnnotations,
 ];
