@@ -5,6 +5,7 @@ import { conflictingGateways } from "./conflicting-gateways.js";
 import { conflictingServiceEntryProtocols } from "./conflicting-service-entry-protocols.js";
 import { conflictingMeshGatewayHosts } from "./conflicting-mesh-gateway-hosts.js";
 import { deploymentServices } from "./deployment-services.js";
+import { deprecatedFields } from "./deprecated-fields.js";
 import { destinationRuleSubsets } from "./destination-rule-subsets.js";
 import { destinationRuleCaCertificates } from "./destination-rule-ca-certificates.js";
 import { envoyFilterPatches } from "./envoy-filter-patches.js";
@@ -12,6 +13,7 @@ import { gatewayApiSelectors } from "./gateway-api-selectors.js";
 import { gatewayCertificates } from "./gateway-certificates.js";
 import { gatewayPorts } from "./gateway-ports.js";
 import { gatewaySecrets } from "./gateway-secrets.js";
+import { lightstepProviders } from "./lightstep-providers.js";
 import { namespaceInjection } from "./namespace-injection.js";
 import { resourceAnnotations } from "./resource-annotations.js";
 import { servicePortNames } from "./service-port-names.js";
@@ -49,4 +51,6 @@ export const ANALYZERS: readonly Analyzer[] = [
   destinationRuleSubsets,
   deploymentServices,
   resourceAnnotations,
+  deprecatedFields,
+  lightstepProviders,
 ];
