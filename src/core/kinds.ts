@@ -57,7 +57,7 @@ export interface KindInfo {
    * For a kind that mostly does not touch the mesh, the names of the objects that do: the others
    * are not read, like documents of a kind meshgate does not know.
    */
-  readsOnly?: (name: string) => boolean;
+  readsOnly?: { names: string; matches: (name: string) => boolean };
 }
 
 function isInjectorConfigMap(name: string): boolean {
@@ -157,7 +157,7 @@ export const KINDS: readonly KindInfo[] = [
   // `sidecarInjectorWebhook.enableNamespacesByDefault` injects every unlabelled namespace.
   kubernetes("", "ConfigMap", ["v1"], {
     securityRelevant: (before, after) => [before, after].some((o) => o !== undefined && isInjectorConfigMap(o.metadata.name)),
-    readsOnly: isInjectorConfigMap,
+    readsOnly: { names: "`istio-sidecar-injector[-<revision>]`", matches: isInjectorConfigMap },
   }),
   kubernetes("", "Namespace", ["v1"], { clusterScoped: true, securityRelevant: (before, after) => !same(namespaceMeshLabels(before), namespaceMeshLabels(after)) }),
   // Endpoints given by hand join a Service's traffic without any selector.

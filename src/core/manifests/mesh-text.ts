@@ -57,7 +57,7 @@ export function meshDocumentsInText(params: { text: string; line: number }): Mes
 export function isMeshAffecting(apiVersion: string, kind: string, name?: string): boolean {
   const [group] = splitApiVersion(apiVersion);
   const info = kindInfo({ apiVersion, kind });
-  if (info) return info.readsOnly === undefined || (name !== undefined && info.readsOnly(name));
+  if (info) return info.readsOnly === undefined || (name !== undefined && info.readsOnly.matches(name));
   return isMeshGroup(group) || group === "core.oam.dev";
 }
 
