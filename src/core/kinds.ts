@@ -57,6 +57,15 @@ export interface KindInfo {
    * only their keys are kept, so that renders, diffs and comments cannot leak them.
    */
   redact?: readonly string[];
+  /**
+   * For a kind that mostly does not touch the mesh, the names of the objects that do: the others
+   * are not read, like documents of a kind meshgate does not know.
+   */
+  readsOnly?: { names: string; matches: (name: string) => boolean };
+}
+
+function isInjectorConfigMap(name: string): boolean {
+  return name === "istio-sidecar-injector" || name.startsWith("istio-sidecar-injector-");
 }
 
 const ISTIO_VERSIONS = ["v1alpha3", "v1beta1", "v1"] as const;
@@ -148,6 +157,12 @@ export const KINDS: readonly KindInfo[] = [
   kubernetes("", "ServiceAccount", ["v1"], { securityRelevant: false }),
   // Gateways serve the certificates of the Secrets their servers name (credentialName).
   kubernetes("", "Secret", ["v1"], { securityRelevant: true, redact: ["data", "stringData"] }),
+  // The sidecar injector's ConfigMap (`istio-sidecar-injector[-<revision>]`): its
+  // `sidecarInjectorWebhook.enableNamespacesByDefault` injects every unlabelled namespace.
+  kubernetes("", "ConfigMap", ["v1"], {
+    securityRelevant: (before, after) => [before, after].some((o) => o !== undefined && isInjectorConfigMap(o.metadata.name)),
+    readsOnly: { names: "`istio-sidecar-injector[-<revision>]`", matches: isInjectorConfigMap },
+  }),
   kubernetes("", "Namespace", ["v1"], { clusterScoped: true, securityRelevant: (before, after) => !same(namespaceMeshLabels(before), namespaceMeshLabels(after)) }),
   // Endpoints given by hand join a Service's traffic without any selector.
   kubernetes("", "Endpoints", ["v1"], { securityRelevant: true }),

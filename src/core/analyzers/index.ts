@@ -5,6 +5,7 @@ import { conflictingGateways } from "./conflicting-gateways.js";
 import { conflictingServiceEntryProtocols } from "./conflicting-service-entry-protocols.js";
 import { conflictingMeshGatewayHosts } from "./conflicting-mesh-gateway-hosts.js";
 import { deploymentServices } from "./deployment-services.js";
+import { deprecatedFields } from "./deprecated-fields.js";
 import { destinationRuleSubsets } from "./destination-rule-subsets.js";
 import { destinationRuleCaCertificates } from "./destination-rule-ca-certificates.js";
 import { envoyFilterPatches } from "./envoy-filter-patches.js";
@@ -14,7 +15,9 @@ import { gatewayPorts } from "./gateway-ports.js";
 import { gatewaySecrets } from "./gateway-secrets.js";
 import { imageAuto } from "./image-auto.js";
 import { jwtClaimRoutes } from "./jwt-claim-routes.js";
+import { lightstepProviders } from "./lightstep-providers.js";
 import { namespaceInjection } from "./namespace-injection.js";
+import { resourceAnnotations } from "./resource-annotations.js";
 import { servicePortNames } from "./service-port-names.js";
 import { serviceEntryAddresses } from "./service-entry-addresses.js";
 import { sidecarSelectors } from "./sidecar-selectors.js";
@@ -53,4 +56,7 @@ export const ANALYZERS: readonly Analyzer[] = [
   conflictingServiceEntryProtocols,
   destinationRuleSubsets,
   deploymentServices,
+  resourceAnnotations,
+  deprecatedFields,
+  lightstepProviders,
 ];

@@ -28,7 +28,7 @@ export function meshDocumentsInText(params: { text: string; line: number }): Mes
   let offset = 0;
   const flush = (): void => {
     const { apiVersion, kind, name, namespace } = pending;
-    if (apiVersion !== undefined && kind !== undefined && isMeshAffecting(apiVersion, kind)) {
+    if (apiVersion !== undefined && kind !== undefined && isMeshAffecting(apiVersion, kind, name)) {
       found.push({ line: pending.line, apiVersion, kind, ...(name !== undefined ? { name } : {}), ...(namespace !== undefined ? { namespace } : {}) });
     }
   };
@@ -54,9 +54,11 @@ export function meshDocumentsInText(params: { text: string; line: number }): Mes
 }
 
 /** Whether a document of this apiVersion and kind can change the mesh (or renders to what does). */
-export function isMeshAffecting(apiVersion: string, kind: string): boolean {
+export function isMeshAffecting(apiVersion: string, kind: string, name?: string): boolean {
   const [group] = splitApiVersion(apiVersion);
-  return kindInfo({ apiVersion, kind }) !== undefined || isMeshGroup(group) || group === "core.oam.dev";
+  const info = kindInfo({ apiVersion, kind });
+  if (info) return info.readsOnly === undefined || (name !== undefined && info.readsOnly.matches(name));
+  return isMeshGroup(group) || group === "core.oam.dev";
 }
 
 /** Whether text is a Helm (or other) template: `{{ … }}` that a renderer fills before anything is applied. */

@@ -183,6 +183,7 @@ function classify(document: YamlDocument, defaultNamespace: string, set: Manifes
   }
 
   const metadata = value.metadata;
+  if (info.readsOnly && !(isObject(metadata) && typeof metadata.name === "string" && info.readsOnly.matches(metadata.name))) return;
   if (!isObject(metadata) || typeof metadata.name !== "string" || metadata.name === "") {
     diagnostic("error", `${kind} has no metadata.name: Kubernetes rejects it`, ["metadata"]);
     return;
