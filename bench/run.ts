@@ -4,6 +4,7 @@ import { benchCodeowners, type CodeownersBenchFigures } from "./codeowners.js";
 import { benchCore, type CoreBenchFigures } from "./core.js";
 import { benchDefinitions, type DefinitionsBenchFigures } from "./definitions.js";
 import { benchEndToEnd, END_TO_END_TARGETS, type EndToEndFigures } from "./end-to-end.js";
+import { benchStrict, type StrictBenchFigures } from "./strict.js";
 
 type Row = [measure: string, figure: string, target: string, verdict: string];
 
@@ -31,6 +32,14 @@ function definitionsRows(f: DefinitionsBenchFigures): Row[] {
     [`${scope}, the next pull request after the base was judged: CUE evaluations`, thousands(f.nextPullRequestEvaluations), "reported", ""],
     ["definitions: starting CUE (cue-wasm) in a process", ms(f.cueStartMs), "reported", ""],
     ["definitions: one evaluation of mesh-ingress alone; per evaluation batched", `${f.singleEvaluationMs} ms; ${f.batchedEvaluationMs} ms`, "reported", ""],
+  ];
+}
+
+function strictRows(f: StrictBenchFigures): Row[] {
+  const scope = `strict validation of ${thousands(f.documents)} raw Istio and Gateway API documents in ${thousands(f.files)} files`;
+  return [
+    [`${scope}, cold (schemas parsed and compiled) ÷ the render without it (${ms(f.withoutMs)})`, `${f.coldRatio.toFixed(2)}× (${ms(f.coldMs)})`, "reported", ""],
+    [`${scope}, warm ÷ the render without it`, `${f.warmRatio.toFixed(2)}× (${ms(f.warmMs)})`, "reported", ""],
   ];
 }
 
@@ -76,11 +85,12 @@ const endToEnd = await benchEndToEnd();
 const core = [100, 1000, 5000].map((size) => benchCore(size));
 const codeowners = benchCodeowners();
 const definitions = await benchDefinitions(1000);
+const strict = await benchStrict(1000);
 const [sample] = endToEnd;
 
 console.log("meshgate benchmarks (DESIGN §9)");
 console.log("");
-console.log(table([...coreRows(core), ...codeownersRows(codeowners), ...definitionsRows(definitions), ...endToEndRows(endToEnd)]));
+console.log(table([...coreRows(core), ...codeownersRows(codeowners), ...definitionsRows(definitions), ...strictRows(strict), ...endToEndRows(endToEnd)]));
 console.log("");
 if (sample) {
   console.log(`End to end: the app's server (node dist/github/server.js) on the GitHub stand-in, a repository of ${thousands(sample.manifests)} manifests, a pull request changing ${sample.changed},`);
@@ -88,4 +98,4 @@ if (sample) {
   console.log("a fresh process must first fetch and parse every manifest of the repository; the cold row shows what those alone take.");
 }
 console.log("");
-console.log(JSON.stringify({ core, codeowners, definitions, endToEnd }));
+console.log(JSON.stringify({ core, codeowners, definitions, strict, endToEnd }));

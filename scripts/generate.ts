@@ -5,6 +5,7 @@ import { readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { readCatalog } from "../src/cli/read-catalog.js";
 import { istioRuleFiles } from "../src/core/analyzers/istio-rules.js";
 import { schemaDocuments } from "../src/core/schema-documents.js";
+import { gatewayApiFieldsModule } from "./gateway-api-fields.js";
 import { ISTIO_BUNDLE_PATH, istioSchemasModule } from "../src/core/strict/istio-schemas-module.js";
 import { VENDORED_ISTIO_RELEASE } from "../src/core/strict/vendored-release.js";
 import { kindsMarkdownTable } from "../src/report/kinds-table.js";
@@ -22,6 +23,9 @@ for (const [path, text] of istioRules) writeFileSync(new URL(`../${path}`, impor
 // The strict Istio schemas, from the vendored CRD bundle of one release.
 const bundleText = readFileSync(new URL(`../${ISTIO_BUNDLE_PATH(VENDORED_ISTIO_RELEASE)}`, import.meta.url), "utf8");
 writeFileSync(new URL("../src/core/strict/istio-crd-schemas.gen.ts", import.meta.url), istioSchemasModule({ release: VENDORED_ISTIO_RELEASE, bundleText }));
+
+// The Gateway API kinds' known fields, from @kubernetes-models/gateway-api's type declarations.
+writeFileSync(new URL("../src/core/strict/gateway-api-fields.gen.ts", import.meta.url), gatewayApiFieldsModule());
 
 const readme = new URL("../README.md", import.meta.url);
 const text = readFileSync(readme, "utf8");

@@ -97,6 +97,25 @@ describe("the manifest reader, on any input", () => {
       }),
       { numRuns: 60 },
     );
+  }, 60_000);
+
+  it("templates: {{ … }} anywhere in a stream is never a YAML syntax error, and at most one notice", () => {
+    const fragment = fc.constantFrom("{{ .Values.name }}", "{{- include \"x.labels\" . | nindent 4 }}", "{{- if .Values.on }}", "{{- end }}", "[{{ .Values.host | quote }}]", "\"{{ .Values.image }}\"");
+    fc.assert(
+      fc.property(fc.array(tree, { minLength: 1, maxLength: 3 }), fc.array(fc.tuple(fc.nat(), fc.boolean(), fragment), { minLength: 1, maxLength: 6 }), (documents, insertions) => {
+        const lines = documents.map((d) => stringify(d)).join("---\n").split("\n");
+        for (const [at, own, text] of insertions) {
+          const i = at % lines.length;
+          lines[i] = own ? `${text}\n${lines[i] ?? ""}` : `${lines[i] ?? ""} ${text}`;
+        }
+        const set = expectReadable("template.yaml", lines.join("\n"));
+        expect(set.diagnostics.filter((d) => d.message.startsWith("YAML syntax error") || d.message.startsWith("YAML mapping or sequence used as a key"))).toEqual([]);
+        expect(set.diagnostics.filter((d) => d.severity === "notice" && d.message.startsWith("a template")).length).toBeLessThanOrEqual(1);
+        // What stays unread was refused for what it holds (a merge of a scalar, an alias bomb), with an error that says so.
+        if (set.unread.length > 0) expect(set.diagnostics.some((d) => d.severity === "error")).toBe(true);
+      }),
+      RUNS,
+    );
   });
 
   it("Istio objects in Lists, behind merge keys: each read, or a diagnostic says why", () => {

@@ -7,6 +7,8 @@ import { celRule } from "../../src/core/strict/cel-rule.js";
 import { ISTIO_CRD_SCHEMAS_JSON } from "../../src/core/strict/istio-crd-schemas.gen.js";
 import { ISTIO_BUNDLE_PATH, istioSchemasModule } from "../../src/core/strict/istio-schemas-module.js";
 import { VENDORED_ISTIO_RELEASE } from "../../src/core/strict/vendored-release.js";
+import { GATEWAY_API_RELEASE } from "../../src/core/strict/gateway-api-checks.js";
+import { GATEWAY_API_MODELS_VERSION } from "../../src/core/strict/gateway-api-fields.gen.js";
 import { defaultConfig } from "../../src/core/config/config.js";
 import { runCli, tempTree } from "../support/cli.js";
 import { errorsOf, renderFiles } from "../support/render.js";
@@ -149,10 +151,98 @@ describe("strict validation of raw Istio documents", () => {
     expect(`${run.stdout}${run.stderr}`).toMatch(/apps\/cart\.yaml:8.*error.*unknown key `actoin` in `spec`/);
   });
 
-  it("says a Gateway API kind is not held to a strict schema", () => {
+  it("says what a Gateway API kind is held to: the model validators and its known fields, not the CEL rules", () => {
     const route = "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\nmetadata: { name: r, namespace: shop }\nspec:\n  parentRefs: [{ name: edge }]\n";
-    const notices = renderFiles({ "route.yaml": route }).diagnostics.filter((d) => d.severity === "notice");
+    const result = renderFiles({ "route.yaml": route });
+    expect(errorsOf(result)).toEqual([]);
+    const notices = result.diagnostics.filter((d) => d.severity === "notice");
     expect(notices.map((d) => [d.file, d.line])).toEqual([["route.yaml", 1]]);
-    expect(notices[0]?.message).toContain("HTTPRoute gateway.networking.k8s.io/v1: checked with the @kubernetes-models/gateway-api 2.0.0 validators");
+    expect(notices[0]?.message).toContain(`HTTPRoute gateway.networking.k8s.io/v1: checked with the @kubernetes-models/gateway-api ${GATEWAY_API_MODELS_VERSION} validators`);
+    expect(notices[0]?.message).toContain(`Gateway API ${GATEWAY_API_RELEASE} name (unknown fields rejected); the CRDs' CEL rules are not checked`);
   });
+});
+
+const ROUTE = `apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: frontend, namespace: shop }
+spec:
+  parentRefs: [{ name: edge }]
+  hostnames: [shop.example.com]
+  rules:
+    - matches:
+        - path: { type: PathPrefix, value: /admin }
+      filters:
+        - type: RequestHeaderModifier
+          requestHeaderModifier:
+            set: [{ name: x-env, value: prod }]
+      backendRefs: [{ name: frontend, port: 8080 }]
+`;
+
+const GATEWAY = `apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: { name: edge, namespace: shop }
+spec:
+  gatewayClassName: istio
+  infrastructure:
+    labels: { team: edge }
+  listeners:
+    - name: https
+      port: 443
+      protocol: HTTPS
+      hostname: shop.example.com
+      tls:
+        mode: Terminate
+        certificateRefs: [{ name: shop-cert }]
+      allowedRoutes: { namespaces: { from: Same } }
+`;
+
+describe("strict validation of raw Gateway API documents (known fields of @kubernetes-models/gateway-api)", () => {
+  const gatewayErrors = (file: string, text: string): [number, string][] => errorsOf(renderFiles({ [file]: text })).map((d) => [d.line, d.message]);
+
+  it("accepts a valid HTTPRoute and Gateway, maps of any keys included", () => {
+    expect(gatewayErrors("route.yaml", ROUTE)).toEqual([]);
+    expect(gatewayErrors("gateway.yaml", GATEWAY)).toEqual([]);
+  });
+
+  it("rejects an unknown field in an HTTPRoute rule, and one in a filter, each at its line", () => {
+    const text = ROUTE.replace("    - matches:", "    - matchs: []\n      matches:").replace("            set: [{ name: x-env, value: prod }]", "            set: [{ name: x-env, value: prod }]\n            sett: []");
+    expect(gatewayErrors("route.yaml", text)).toEqual([
+      [8, expect.stringContaining("HTTPRoute shop/frontend is not valid gateway.networking.k8s.io/v1: unknown key `matchs` in `spec.rules.0`; allowed: backendRefs, filters, matches") as string],
+      [15, expect.stringContaining("unknown key `sett` in `spec.rules.0.filters.0.requestHeaderModifier`") as string],
+    ]);
+  });
+
+  it("rejects an unknown field in a Gateway listener and in its TLS settings, each at its line", () => {
+    const text = GATEWAY.replace("      hostname: shop.example.com", "      hostname: shop.example.com\n      allowedHosts: ['*']").replace("        mode: Terminate", "        mode: Terminate\n        minVersion: '1.0'");
+    expect(gatewayErrors("gateway.yaml", text)).toEqual([
+      [13, expect.stringContaining("Gateway shop/edge is not valid gateway.networking.k8s.io/v1: unknown key `allowedHosts` in `spec.listeners.0`") as string],
+      [16, expect.stringContaining("unknown key `minVersion` in `spec.listeners.0.tls`") as string],
+    ]);
+  });
+
+  it("rejects an unknown top-level field and one at an older served version", () => {
+    expect(gatewayErrors("route.yaml", ROUTE.replace("spec:\n", "specs: {}\nspec:\n").replace("gateway.networking.k8s.io/v1\n", "gateway.networking.k8s.io/v1beta1\n"))).toEqual([
+      [4, expect.stringContaining("unknown key `specs`; allowed: apiVersion, kind, metadata, spec, status") as string],
+    ]);
+  });
+
+  it("fails the check at the field's line", async () => {
+    const base = tempTree({ "gateway.yaml": GATEWAY });
+    const head = tempTree({ "gateway.yaml": GATEWAY.replace("      port: 443", "      port: 443\n      prot: HTTP") });
+    const run = await runCli(["check", "--base", base, "--head", head, "--now", "2026-11-28T12:00:00Z"]);
+    expect(run.code).toBe(1);
+    expect(`${run.stdout}${run.stderr}`).toMatch(/gateway\.yaml:11.*error.*unknown key `prot` in `spec\.listeners\.0`/);
+  });
+
+  it("is generated from the declarations of the installed @kubernetes-models/gateway-api, for every kind and version of the registry it declares", async () => {
+    const { gatewayApiFieldsModule, gatewayApiKnownFields } = await import("../../scripts/gateway-api-fields.js");
+    const generated = readFileSync(new URL("../../src/core/strict/gateway-api-fields.gen.ts", import.meta.url), "utf8");
+    expect(generated).toBe(gatewayApiFieldsModule());
+    const tree = gatewayApiKnownFields();
+    const registry = KINDS.filter((k) => k.family === "gateway-api").flatMap((k) => k.versions.map((v) => `${k.group}/${v}/${k.kind}`));
+    expect(Object.keys(tree.kinds).every((key) => registry.includes(key))).toBe(true);
+    for (const key of ["gateway.networking.k8s.io/v1/Gateway", "gateway.networking.k8s.io/v1/HTTPRoute", "gateway.networking.k8s.io/v1/GRPCRoute", "gateway.networking.k8s.io/v1alpha2/TCPRoute", "gateway.networking.k8s.io/v1/ReferenceGrant", "gateway.networking.k8s.io/v1/BackendTLSPolicy"]) {
+      expect(Object.keys(tree.kinds)).toContain(key);
+    }
+  }, 120_000);
 });

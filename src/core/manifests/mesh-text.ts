@@ -12,7 +12,7 @@ export interface MeshTextDocument {
 // `apiVersion: x`, `"apiVersion": "x"`, `'kind': x`: the YAML and JSON spellings of the keys
 // that say what a document is. A text that does not parse has no tree, so its keys are found
 // by their form: a loose match errs toward reporting, which is the safe side for a gate.
-const KEY = /(?:^|[\s{,[-])["']?(apiVersion|kind|name|namespace)["']?\s*:\s*["']?([A-Za-z0-9][A-Za-z0-9._/-]*)/gm;
+const KEY = /(?:^|[\s{,[-])["']?(apiVersion|kind|name|namespace)["']?\s*:\s*["']?([A-Za-z0-9][A-Za-z0-9._/-]*)/dgm;
 
 /**
  * The mesh-affecting documents (kinds of the registry, any kind of an Istio or Gateway API
@@ -33,7 +33,9 @@ export function meshDocumentsInText(params: { text: string; line: number }): Mes
     }
   };
   for (const match of text.matchAll(KEY)) {
-    for (; offset < match.index; offset++) if (text.charCodeAt(offset) === 10) line++;
+    // Lines are counted to the key itself, not to the separator before it (a newline).
+    const at = match.indices?.[1]?.[0] ?? match.index;
+    for (; offset < at; offset++) if (text.charCodeAt(offset) === 10) line++;
     const key = match[1] ?? "";
     const value = match[2] ?? "";
     if (key === "name" || key === "namespace") {
@@ -61,7 +63,15 @@ export function isMeshAffecting(apiVersion: string, kind: string, name?: string)
   return isMeshGroup(group) || group === "core.oam.dev";
 }
 
-/** Whether text is a Helm (or other) template: `{{ … }}` that a renderer fills before anything is applied. */
-export function isTemplateText(text: string): boolean {
-  return /\{\{[^]*?\}\}/.test(text);
+/**
+ * The line (1-based) of the first template expression (`{{ … }}`, as Helm, Go templates and
+ * most renderers write them) in a text, if it has one: such a file is filled in by a renderer
+ * before anything is applied.
+ */
+export function templateExpressionLine(text: string): number | undefined {
+  const match = /\{\{[^]*?\}\}/.exec(text);
+  if (!match) return undefined;
+  let line = 1;
+  for (let i = 0; i < match.index; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
 }

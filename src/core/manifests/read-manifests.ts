@@ -6,7 +6,7 @@ import { isDefinitionKind, readDefinition, type DefinitionManifest } from "../de
 import type { Diagnostic, JsonObject, JsonValue, KubeObject, ObjectMeta, Snapshot, UnreadDocument } from "../types.js";
 import { readApplicationPlan, type ApplicationPlan } from "./application-policies.js";
 import { applicationSchema } from "./application-schema.js";
-import { isTemplateText, meshDocumentsInText } from "./mesh-text.js";
+import { meshDocumentsInText, templateExpressionLine } from "./mesh-text.js";
 import { parseYamlFile, type NodePath, type YamlDocument } from "./yaml-file.js";
 
 export interface TraitSpec {
@@ -118,19 +118,22 @@ export function manifestFiles(snapshot: Snapshot, config: Pick<Config, "manifest
 export function readManifestFile(params: { file: string; text: string; defaultNamespace: string }): ManifestSet {
   const set: ManifestSet = { applications: [], raw: [], definitions: [], diagnostics: [], unread: [], unmodelled: [] };
   const parsed = parseYamlFile(params.file, params.text);
-  set.diagnostics.push(...parsed.diagnostics);
+  const templateLine = templateExpressionLine(params.text);
+  // A template (a Helm chart's file) is read by its renderer, not by YAML: its syntax errors
+  // are not the repository's, and what it renders to is not in it. Documents that still parse
+  // are read as kubectl would read them, so a template expression in a comment hides nothing.
+  const template = templateLine === undefined ? [] : parsed.rejected.filter((rejected) => rejected.syntaxErrors !== undefined);
+  const dropped = new Set(template.flatMap((rejected) => rejected.syntaxErrors ?? []));
+  set.diagnostics.push(...parsed.diagnostics.filter((diagnostic) => !dropped.has(diagnostic)));
   for (const document of parsed.documents) classify(document, params.defaultNamespace, set);
+  if (templateLine !== undefined && template.length > 0) {
+    const shown = [...new Set(template.flatMap((rejected) => meshDocumentsInText(rejected)).map((found) => `${found.kind} at line ${found.line}`))];
+    const holds = shown.length > 0 ? ` It shows ${shown.join(", ")}: meshgate cannot see what that renders to, so it is neither rendered nor judged.` : "";
+    set.diagnostics.push({ file: params.file, line: templateLine, severity: "notice", message: `a template ({{ … }} at line ${templateLine}): a renderer such as Helm fills it in before anything is applied, so the part YAML cannot read is not read as a manifest.${holds} Commit the rendered output to have it judged.` });
+  }
   for (const rejected of parsed.rejected) {
-    const found = meshDocumentsInText(rejected);
-    if (found.length === 0) continue;
-    if (isTemplateText(rejected.text)) {
-      // A chart is rendered by Helm (or another tool) before anything is applied: what it will
-      // apply is not in the repository, so it is said, and the gate does not fail on it.
-      const kinds = [...new Set(found.map((f) => f.kind))].join(", ");
-      set.diagnostics.push({ file: params.file, line: rejected.line, severity: "notice", message: `a template ({{ … }}) of ${kinds}: meshgate reads manifests as they are applied, not templates, so this is not rendered; commit the rendered output to have it judged` });
-      continue;
-    }
-    for (const document of found) {
+    if (template.includes(rejected)) continue;
+    for (const document of meshDocumentsInText(rejected)) {
       set.unread.push({ file: params.file, line: document.line, apiVersion: document.apiVersion, kind: document.kind, ...(document.name !== undefined ? { name: document.name } : {}), ...(document.namespace !== undefined ? { namespace: document.namespace } : {}), reason: "unparsable" });
     }
   }

@@ -1,4 +1,4 @@
-import { isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from "yaml";
+import { isCollection, isMap, isNode, isScalar, isSeq, LineCounter, parseAllDocuments, type Document } from "yaml";
 import type { Diagnostic, JsonValue } from "../types.js";
 
 /** A path into a document: keys and indexes, as ajv's instancePath segments or JSON pointers give them. */
@@ -21,6 +21,12 @@ export interface RejectedText {
   /** Line (1-based) where the refused text starts. */
   line: number;
   text: string;
+  /**
+   * The diagnostics that refused it when it is not YAML a Kubernetes object can be read from
+   * (syntax errors, a collection used as a key); absent when it was refused for what it holds
+   * (binary, alias bomb, too deep). A template file's renderer, not YAML, reads the former.
+   */
+  syntaxErrors?: Diagnostic[];
 }
 
 export interface YamlFile {
@@ -68,18 +74,30 @@ export function parseYamlFile(file: string, text: string): YamlFile {
   const documents: YamlDocument[] = [];
   const diagnostics: Diagnostic[] = [];
   const rejected: RejectedText[] = [];
-  const reject = (doc: Document.Parsed): void => {
-    rejected.push({ line: lineAt(doc.range[0]), text: text.slice(doc.range[0], doc.range[2]) });
+  // A document the parser gave up on can end its range at the first error: its text runs to
+  // the next document, so that nothing after the error is lost to the search for mesh kinds.
+  const reject = (doc: Document.Parsed, index: number, syntaxErrors?: Diagnostic[]): void => {
+    const end = Math.max(doc.range[2], docs[index + 1]?.range[0] ?? text.length);
+    rejected.push({ line: lineAt(doc.range[0]), text: text.slice(doc.range[0], end), ...(syntaxErrors ? { syntaxErrors } : {}) });
   };
   docs.forEach((doc, index) => {
-    for (const error of doc.errors) {
-      diagnostics.push({ file, line: lineAt(error.pos[0]), severity: "error", message: `YAML syntax error: ${firstLine(error.message)}` });
-    }
+    const syntaxErrors: Diagnostic[] = doc.errors.map((error) => ({ file, line: lineAt(error.pos[0]), severity: "error", message: `YAML syntax error: ${firstLine(error.message)}` }));
+    diagnostics.push(...syntaxErrors);
     for (const warning of doc.warnings) {
       diagnostics.push({ file, line: lineAt(warning.pos[0]), severity: "warning", message: `YAML: ${firstLine(warning.message)}` });
     }
-    if (doc.errors.length > 0) {
-      reject(doc);
+    if (syntaxErrors.length > 0) {
+      reject(doc, index, syntaxErrors);
+      return;
+    }
+    // `{{ .Values.port }}` unquoted is valid YAML: a mapping keyed by a mapping. No Kubernetes
+    // object has such a key (kubectl's YAML-to-JSON step refuses it), and reading it on would
+    // stringify the key, so it is refused here with the syntax errors.
+    const collectionKey = collectionKeyOffset(doc);
+    if (collectionKey !== undefined) {
+      const error: Diagnostic = { file, line: lineAt(collectionKey), severity: "error", message: "YAML mapping or sequence used as a key: Kubernetes objects have string keys (an unquoted {{ … }} reads so)" };
+      diagnostics.push(error);
+      reject(doc, index, [error]);
       return;
     }
     let value: JsonValue | undefined;
@@ -88,13 +106,13 @@ export function parseYamlFile(file: string, text: string): YamlFile {
     } catch (error) {
       // e.g. an alias bomb: the document is refused, the file's other documents still count.
       diagnostics.push({ file, line: lineAt(doc.range[0]), severity: "error", message: `YAML document could not be read: ${firstLine(String(error))}` });
-      reject(doc);
+      reject(doc, index);
       return;
     }
     const shape = shapeProblem(value);
     if (shape) {
       diagnostics.push({ file, line: lineAt(doc.range[0]), severity: "error", message: `YAML document could not be read: ${shape}` });
-      reject(doc);
+      reject(doc, index);
       return;
     }
     const contentsStart = isNode(doc.contents) ? doc.contents.range[0] : doc.range[0];
@@ -128,6 +146,26 @@ export function parseYamlFile(file: string, text: string): YamlFile {
     });
   });
   return { documents, diagnostics, rejected };
+}
+
+/**
+ * Where the first key that is itself a mapping or sequence starts, if the document has one.
+ * An explicit stack (not yaml's recursive `visit`): a deep document cannot overflow it.
+ */
+function collectionKeyOffset(doc: Document.Parsed): number | undefined {
+  const stack: unknown[] = [doc.contents];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        if (isCollection(pair.key)) return pair.key.range?.[0] ?? doc.range[0];
+        stack.push(pair.value);
+      }
+    } else if (isSeq(node)) {
+      for (const item of node.items) stack.push(item);
+    }
+  }
+  return undefined;
 }
 
 /** Deeper than any Kubernetes object; past it, later stages would recurse without bound. */

@@ -16,6 +16,7 @@ import type { ComponentInfo, RenderConfig, TraitDefinition, TraitRef } from "./t
 import { TRAITS } from "./traits/index.js";
 import { validateStrict } from "../strict/validate-strict.js";
 import { GATEWAY_API_CHECKS } from "../strict/gateway-api-checks.js";
+import { gatewayApiUnknownFields } from "../strict/validate-gateway-api.js";
 import { validateResource } from "./validate-resource.js";
 
 const LABEL_APP = "app.oam.dev/name";
@@ -519,7 +520,10 @@ function checkResource(entry: Rendered, raw: boolean): FileResource {
     if (raw && info?.family === "istio") {
       unchecked.push({ key: `kind\u0000${object.apiVersion}/${object.kind}`, message: `${object.kind} ${object.apiVersion}: no vendored Istio CRD schema, so unknown fields and CEL rules are not checked`, file: entry.file, line: entry.lineOf([]) });
     } else if (raw && info?.family === "gateway-api") {
-      unchecked.push({ key: `kind\u0000${object.apiVersion}/${object.kind}`, message: `${object.kind} ${object.apiVersion}: ${GATEWAY_API_CHECKS}`, file: entry.file, line: entry.lineOf([]) });
+      const unknown = gatewayApiUnknownFields(object);
+      for (const issue of unknown ?? []) invalid(issue);
+      const checks = unknown === undefined ? `no field tree for this version in @kubernetes-models/gateway-api, so unknown fields and the CRDs' CEL rules are not checked` : GATEWAY_API_CHECKS;
+      unchecked.push({ key: `kind\u0000${object.apiVersion}/${object.kind}`, message: `${object.kind} ${object.apiVersion}: ${checks}`, file: entry.file, line: entry.lineOf([]) });
     }
     const check = validateResource(object);
     if (check.status === "invalid") {
