@@ -4,7 +4,9 @@
 // by the security team); some deliveries out of order, some duplicated; every pull request's
 // deliveries fired at once with every other's. Half of them end fixed and approved (the gate
 // passes), half keep checkout's mTLS PERMISSIVE (it fails).
-//   node --import tsx bench/load.ts [--pulls 100] [--installations 10] [--limit-s 300]
+//   node --import tsx bench/load.ts [--pulls 100] [--installations 10] [--limit-s 300] [--redis WORKERS]
+// --redis runs a web process and WORKERS `npm run worker` processes on a throwaway redis-server
+// (BullMQ) instead of the one process with the embedded queue.
 // Asserts that every pull request ends with exactly one completed check run on its latest head,
 // with the right conclusion, and one meshgate comment showing that verdict, and that no check is
 // left in progress; reports the total time against the floor that the write budget sets for the
@@ -26,17 +28,20 @@ import {
   type RecordedCall,
 } from "../tools/github-stand-in/index.js";
 import { pushShopFix, SHOP_PEOPLE, setUpShopPeople } from "../tools/shop-scenario.js";
+import { startRedis, type RedisServer } from "../test/support/redis.js";
 
 const { values } = parseArgs({
   options: {
     pulls: { type: "string", default: "100" },
     installations: { type: "string", default: "10" },
     "limit-s": { type: "string", default: "300" },
+    redis: { type: "string" },
   },
 });
 const PULLS = Number(values.pulls);
 const INSTALLATIONS = Number(values.installations);
 const LIMIT_MS = Number(values["limit-s"]) * 1000;
+const WORKERS = values.redis === undefined ? 0 : Number(values.redis);
 const FIRST_INSTALLATION = 1_000_001;
 /** Writes a pull request needs at the least: its head's check run created and completed, and its comment created. */
 const WRITES_NEEDED_PER_PULL = 3;
@@ -151,10 +156,19 @@ async function main(): Promise<number> {
   const standIn = await startGitHubStandIn({ repository: repository.dir, moreInstallations });
   setUpShopPeople(standIn);
   let app: AppHarness | undefined;
+  let redis: RedisServer | undefined;
+  const workers: AppHarness[] = [];
   try {
     const pulls: Pull[] = [];
     for (let number = 1; number <= PULLS; number++) pulls.push(await stagePull({ standIn, repository, number }));
-    app = await AppHarness.start({ standIn, logLevel: "warn" });
+    if (WORKERS > 0) {
+      redis = await startRedis();
+      const env = { REDIS_URL: redis.url };
+      for (let i = 0; i < WORKERS; i++) workers.push(await AppHarness.start({ standIn, script: "worker", logLevel: "info", env }));
+      app = await AppHarness.start({ standIn, logLevel: "warn", env });
+    } else {
+      app = await AppHarness.start({ standIn, logLevel: "warn" });
+    }
     const harness = app;
     standIn.resetCalls();
     const fired = performance.now();
@@ -211,7 +225,9 @@ async function main(): Promise<number> {
       checkRuns: standIn.checkRuns.length,
       checkRunsOnOlderHeads: standIn.checkRuns.filter((r) => !pulls.some((p) => p.head === r.headSha)).length,
       ackMs: { p50: Math.round(percentile(acks, 50)), max: Math.round(acks.at(-1) ?? 0) },
+      processes: WORKERS > 0 ? `a web process and ${WORKERS} workers on Redis (BullMQ)` : "one process, the embedded queue",
       appPeakRssMb: await peakRssMb(app.pid),
+      ...(WORKERS > 0 ? { workerPeakRssMb: await Promise.all(workers.map((w) => peakRssMb(w.pid))) } : {}),
     };
     console.log(JSON.stringify(figures, null, 2));
     return 0;
@@ -219,7 +235,8 @@ async function main(): Promise<number> {
     console.error(`load test FAILED: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
   } finally {
-    await app?.stop();
+    await Promise.all([...(app ? [app] : []), ...workers].map((p) => p.stop()));
+    await redis?.stop();
     await standIn.close();
     await repository.remove();
   }
