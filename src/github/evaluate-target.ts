@@ -66,14 +66,15 @@ export async function evaluateTarget(params: { context: EventContext; state: App
 export async function runEvaluation(params: {
   context: EventContext;
   state: AppState;
-  check: { repo: RepoRef; headSha: string };
+  /** `externalId` is set on the check run created (see startCheck). */
+  check: { repo: RepoRef; headSha: string; externalId?: string };
   target: EvaluationTarget | Promise<EvaluationTarget>;
   hooks?: EvaluationHooks;
 }): Promise<EvaluationResult> {
   const { context, state, check, hooks = {} } = params;
   const { octokit, log } = context;
   const target = Promise.resolve(params.target);
-  const started = hooks.checkRunId !== undefined ? Promise.resolve(hooks.checkRunId) : startCheck({ octokit, ...check });
+  const started = hooks.checkRunId !== undefined ? Promise.resolve(hooks.checkRunId) : startCheck({ octokit, repo: check.repo, headSha: check.headSha, ...(check.externalId !== undefined ? { externalId: check.externalId } : {}) });
   const judged = target
     .then(async (t) => {
       const inputs = await gatherInputs({ octokit, target: t, cache: state.cache, catalog: state.catalog, now: new Date().toISOString() });

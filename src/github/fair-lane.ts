@@ -79,7 +79,7 @@ export class FairLane {
       if (!next) break;
       const [key, job] = next;
       const controller = new AbortController();
-      const control: JobControl = { signal: controller.signal, onStop: "complete" };
+      const control: JobControl = { signal: controller.signal, onStop: "complete", retry: false };
       const done = runner(job, control)
         .catch(() => undefined)
         .finally(() => {

@@ -32,6 +32,11 @@ export interface JobControl {
   /** Aborted when the process must stop before the job ends. */
   signal: AbortSignal;
   onStop: StopPolicy;
+  /**
+   * True when the job's events were taken before by a run that never ended (a worker killed
+   * mid-job): its check run may exist on GitHub without being on record, and is looked for there.
+   */
+  retry: boolean;
 }
 
 /** Runs one job to its end; never throws for a job's own failure (the check says what went wrong). */

@@ -11,11 +11,28 @@ const ANNOTATIONS_PER_REQUEST = 50;
  * Creates the check run `meshgate` on the head commit, in progress, at once: the PR shows that
  * meshgate is looking, and a required check is never missing. Returns the check run's id.
  * No `started_at`: GitHub stamps the creation time itself, and the body stays deterministic.
+ * `externalId` names the job and head it is for, so that a retry finds it (findOpenCheck).
  */
-export async function startCheck(params: { octokit: GitHubClient; repo: RepoRef; headSha: string }): Promise<number> {
-  const { octokit, repo, headSha } = params;
-  const { data } = await octokit.rest.checks.create({ ...repo, name: CHECK_RUN_NAME, head_sha: headSha, status: "in_progress" });
+export async function startCheck(params: { octokit: GitHubClient; repo: RepoRef; headSha: string; externalId?: string }): Promise<number> {
+  const { octokit, repo, headSha, externalId } = params;
+  const { data } = await octokit.rest.checks.create({ ...repo, name: CHECK_RUN_NAME, head_sha: headSha, status: "in_progress", ...(externalId !== undefined ? { external_id: externalId } : {}) });
   return data.id;
+}
+
+/**
+ * The check run still in progress on `headSha` that an earlier run of the same job started
+ * (its `external_id`), if any: a worker killed between creating a check and putting it on record
+ * leaves one that only GitHub knows of. The newest, when several are.
+ */
+export async function findOpenCheck(params: { octokit: GitHubClient; repo: RepoRef; headSha: string; externalId: string }): Promise<number | undefined> {
+  const { octokit, repo, headSha, externalId } = params;
+  const runs = await octokit.paginate(octokit.rest.checks.listForRef, { ...repo, ref: headSha, check_name: CHECK_RUN_NAME, status: "in_progress", filter: "all", per_page: 100 });
+  return runs.filter((r) => r.external_id === externalId && r.head_sha === headSha).sort((a, b) => b.id - a.id)[0]?.id;
+}
+
+/** The external_id of the check a job starts on a head: the job's key and the head sha. */
+export function checkExternalId(key: string, headSha: string): string {
+  return `${key}@${headSha}`;
 }
 
 /**

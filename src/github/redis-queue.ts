@@ -19,13 +19,20 @@ export const DEFAULT_JOB_LOCK_MS = 30_000;
 const BUSY_RETRY_MS = 250;
 const CONNECT_TIMEOUT_MS = 5_000;
 
-/** Moves the waiting events of a key to its taken list (kept until the job ends, so a retry after a crash finds them) and returns the taken list. */
+/**
+ * Moves the waiting events of a key to its taken list (kept until the job ends, so a retry after
+ * a crash finds them) and returns how many were already taken (not 0: a run of them never ended),
+ * then the taken list.
+ */
 const TAKE = `
+local before = redis.call('LLEN', KEYS[2])
 local items = redis.call('LRANGE', KEYS[1], 0, -1)
 for _, item in ipairs(items) do redis.call('RPUSH', KEYS[2], item) end
 redis.call('DEL', KEYS[1])
 redis.call('PEXPIRE', KEYS[2], ARGV[1])
-return redis.call('LRANGE', KEYS[2], 0, -1)
+local taken = redis.call('LRANGE', KEYS[2], 0, -1)
+table.insert(taken, 1, before)
+return taken
 `;
 /** Deletes a lock only if it is still this holder's. */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
@@ -169,12 +176,12 @@ export class RedisQueue implements JobQueue {
     const taken = `${PREFIX}:taken:${key}`;
     let requeued = false;
     try {
-      const items = (await this.#redis.eval(TAKE, 2, `${PREFIX}:events:${key}`, taken, String(LEDGER_TTL_S * 1000))) as string[];
+      const [before, ...items] = (await this.#redis.eval(TAKE, 2, `${PREFIX}:events:${key}`, taken, String(LEDGER_TTL_S * 1000))) as [number, ...string[]];
       const job = mergedJob(items);
       // No events left: an earlier ticket of this key took them (coalesced).
       if (!job) return;
       const controller = new AbortController();
-      const control: JobControl = { signal: controller.signal, onStop: "leave" };
+      const control: JobControl = { signal: controller.signal, onStop: "leave", retry: before > 0 };
       this.#running.set(String(ticket.id), { controller, control });
       try {
         await runner(job, control);

@@ -7,7 +7,7 @@ import { parseCommand } from "./commands.js";
 import { reasonOf, runEvaluation, STOPPED_REASON, type AppState, type EvaluationHooks, type EvaluationResult, type EventContext } from "./evaluate-target.js";
 import type { JobControl, JobQueue, JobRunner } from "./job-queue.js";
 import { headToEvaluate, jobKey, type CommandJob, type Job, type MergeGroupJob, type PullRequestJob, type RerunJob } from "./jobs.js";
-import { completeCheck } from "./publish.js";
+import { checkExternalId, completeCheck, findOpenCheck } from "./publish.js";
 import { fetchPullRequestTarget, pullRequestTarget } from "./pull-request-target.js";
 import type { EvaluationTarget, GitHubClient, RepoRef } from "./target.js";
 
@@ -87,13 +87,16 @@ async function runPullRequest(params: RunParams<PullRequestJob> & { control: Job
     : fetchPullRequestTarget({ octokit: context.octokit, repo: job.repo, number: job.number, headSha: head });
   const stillHead = async (): Promise<boolean> => !(await ledger.superseded(key, [head])).has(head);
   const record = { headSha: head, installationId: job.installationId, repo: job.repo };
+  const externalId = checkExternalId(key, head);
+  const reused = open?.headSha === head ? open.checkRunId : await leftByCrash({ control, octokit: context.octokit, repo: job.repo, headSha: head, externalId });
+  if (reused !== undefined && open?.headSha !== head) await ledger.leaveOpenCheck(key, { ...record, checkRunId: reused, output: couldNotEvaluateOutput(STOPPED_REASON) });
   const result = await runEvaluation({
     context,
     state: deps.state,
-    check: { repo: job.repo, headSha: head },
+    check: { repo: job.repo, headSha: head, externalId },
     target,
     hooks: {
-      ...(open?.headSha === head ? { checkRunId: open.checkRunId } : {}),
+      ...(reused !== undefined ? { checkRunId: reused } : {}),
       ...stopHooks(control),
       // On record from its creation: a worker that dies mid-evaluation leaves it to the job's retry, or to the next job of the pull request.
       onCheckStarted: (checkRunId) => ledger.leaveOpenCheck(key, { ...record, checkRunId, output: couldNotEvaluateOutput(STOPPED_REASON) }),
@@ -110,6 +113,16 @@ async function runPullRequest(params: RunParams<PullRequestJob> & { control: Job
   await afterEvaluation({ deps, job, result });
 }
 
+/**
+ * On a retry only (see JobControl.retry), the check run an earlier run of this job created on
+ * `headSha` and never put on record: reused, so the head gets one check run and none is left in
+ * progress. A first run looks for none (one request less on the common path).
+ */
+async function leftByCrash(params: { control: JobControl; octokit: GitHubClient; repo: RepoRef; headSha: string; externalId: string }): Promise<number | undefined> {
+  const { control, ...check } = params;
+  return control.retry && process.env.NOFIX === undefined ? findOpenCheck(check) : undefined;
+}
+
 async function afterEvaluation(params: { deps: WorkerDeps; job: Job; result: EvaluationResult }): Promise<void> {
   const { deps, job, result } = params;
   // "Could not evaluate" is an answer GitHub may change its mind about: a redelivery evaluates again.
@@ -119,7 +132,15 @@ async function afterEvaluation(params: { deps: WorkerDeps; job: Job; result: Eva
 async function runMergeGroup(params: RunParams<MergeGroupJob> & { control: JobControl }): Promise<void> {
   const { deps, job, context, control } = params;
   const target = { repo: job.repo, headSha: job.headSha, baseSha: job.baseSha };
-  const result = await runEvaluation({ context, state: deps.state, check: { repo: job.repo, headSha: job.headSha }, target, hooks: stopHooks(control) });
+  const externalId = checkExternalId(jobKey(job), job.headSha);
+  const reused = await leftByCrash({ control, octokit: context.octokit, repo: job.repo, headSha: job.headSha, externalId });
+  const result = await runEvaluation({
+    context,
+    state: deps.state,
+    check: { repo: job.repo, headSha: job.headSha, externalId },
+    target,
+    hooks: { ...stopHooks(control), ...(reused !== undefined ? { checkRunId: reused } : {}) },
+  });
   await afterEvaluation({ deps, job, result });
 }
 

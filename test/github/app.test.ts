@@ -52,7 +52,7 @@ describe("pull_request", () => {
     await world.receive("pull_request", pullRequestPayload("opened", { head }));
     world.repo.mock.done();
 
-    expect(world.sent("POST", CHECK_RUNS)).toEqual([{ name: "meshgate", head_sha: head, status: "in_progress" }]);
+    expect(world.sent("POST", CHECK_RUNS)).toEqual([{ name: "meshgate", head_sha: head, status: "in_progress", external_id: `4242:acme/shop#2@${head}` }]);
     // Started before it was completed, and completed before the comment.
     const routes = world.routes();
     expect(routes.indexOf(`POST ${CHECK_RUNS}`)).toBeLessThan(routes.indexOf(`PATCH ${CHECK_RUN}`));
@@ -143,7 +143,7 @@ describe("pull_request", () => {
     // Nothing asked of dora/shop: nock would have refused it.
     world.repo.mock.done();
     expect(world.routes().every((r) => !r.includes("/repos/dora/"))).toBe(true);
-    expect(world.sent("POST", CHECK_RUNS)).toEqual([{ name: "meshgate", head_sha: head, status: "in_progress" }]);
+    expect(world.sent("POST", CHECK_RUNS)).toEqual([{ name: "meshgate", head_sha: head, status: "in_progress", external_id: `4242:acme/shop#2@${head}` }]);
     expect(completedCheck(world).output.title).toBe("Passed: 2 mesh changes");
   });
 });
@@ -178,7 +178,7 @@ describe("re-runs", () => {
 
     await world.receive("check_suite", checkSuitePayload(head));
     world.repo.mock.done();
-    expect(world.sent("POST", CHECK_RUNS)).toEqual([{ name: "meshgate", head_sha: head, status: "in_progress" }]);
+    expect(world.sent("POST", CHECK_RUNS)).toEqual([{ name: "meshgate", head_sha: head, status: "in_progress", external_id: `4242:acme/shop#2@${head}` }]);
     expect(completedCheck(world).output.title).toBe("Passed: no mesh changes");
   });
 
@@ -220,7 +220,7 @@ describe("merge_group", () => {
     await world.receive("merge_group", mergeGroupPayload(head));
     world.repo.mock.done();
 
-    expect(world.sent("POST", CHECK_RUNS)).toEqual([{ name: "meshgate", head_sha: head, status: "in_progress" }]);
+    expect(world.sent("POST", CHECK_RUNS)).toEqual([{ name: "meshgate", head_sha: head, status: "in_progress", external_id: `4242:acme/shop@merge-group:${head}@${head}` }]);
     const check = completedCheck(world);
     // The code owner's approval that the pull request needed is not asked again here.
     expect([check.conclusion, check.output.title]).toEqual(["success", "Passed: 2 mesh changes"]);

@@ -103,7 +103,7 @@ describe("comment commands", () => {
 
     await world.receive("issue_comment", commentPayload("/recheck"));
     world.repo.mock.done();
-    expect(world.sent("POST", `${REPO_PATH}/check-runs`)).toEqual([{ name: "meshgate", head_sha: head, status: "in_progress" }]);
+    expect(world.sent("POST", `${REPO_PATH}/check-runs`)).toEqual([{ name: "meshgate", head_sha: head, status: "in_progress", external_id: `4242:acme/shop#2@${head}` }]);
     expect((world.sent("PATCH", `${REPO_PATH}/check-runs/${CHECK_RUN_ID}`)[0] as { conclusion: string }).conclusion).toBe("success");
     expect(reply(world)).toBe(`Evaluating <code>${head.slice(0, 7)}</code> again: the \`meshgate\` check will show the verdict.\n`);
   });

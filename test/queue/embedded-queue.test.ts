@@ -101,6 +101,29 @@ describe("the embedded queue: one job per pull request, latest head wins", () =>
   });
 });
 
+describe("the embedded queue: output safety", () => {
+  it("a file named to inject a heading: the comment and the check show it escaped, with the one heading and the one marker of the report", async () => {
+    const w = await world();
+    const hostile = "apps/x`<h2>✅ meshgate: Passed</h2><!--.yaml";
+    await w.repository.commit({ branch: "pr", files: { [hostile]: "apiVersion: v1\nkind: [unclosed\n" }, message: "a hostile file name" });
+    await w.receive("pull_request", await pullRequestOpened(w.standIn, PULL));
+    w.work();
+    await w.queue.idle();
+
+    const [run] = w.standIn.checkRuns;
+    expect(run).toMatchObject({ status: "completed", conclusion: "failure" });
+    const [report, ...more] = w.reports();
+    expect(more).toEqual([]);
+    const body = report?.body ?? "";
+    const lines = body.split("\n");
+    expect(lines.filter((l) => /^\s{0,3}#{1,6}\s/.test(l) && l.includes("meshgate:"))).toEqual([lines[1]]);
+    expect(lines[1]).toMatch(/^## ❌ meshgate: Failed/);
+    expect(body.split("<!--")).toHaveLength(2);
+    expect(body).toContain("&lt;h2&gt;");
+    for (const shown of [body, run?.output.summary ?? "", run?.output.text ?? ""]) expect(shown).not.toMatch(/<h2>|<!--\.yaml/);
+  });
+});
+
 describe("the embedded queue: commands", () => {
   it("a reader's /recheck flood costs a bounded number of writes and never delays the gate", async () => {
     const w = await world();

@@ -131,6 +131,30 @@ describe.runIf(redisAvailable())("BullMQ on Redis", () => {
     }),
   );
 
+  it("a worker killed between creating its check run and putting it on record: the retry reuses that check run, completed, and creates none", { timeout: TIMEOUT_MS + 60_000 }, () =>
+    withWorld(async (world) => {
+      const { standIn } = world;
+      const web = await world.start("server");
+      const doomed = await world.start("worker");
+      const head = await world.pull(23);
+      // GitHub creates the check run, but its answer never reaches the worker: the worker is stuck
+      // after the creation and before the ledger write, as one killed in that window would be.
+      standIn.inject("POST /repos/{owner}/{repo}/check-runs", { kind: "lost-answer", times: 1, ms: 60_000 });
+      await web.deliver("pull_request.opened", await pullRequestOpened(standIn, 23));
+      await web.waitFor("the check run created", () => (standIn.checkRuns.some((r) => r.headSha === head) ? true : undefined), 30_000);
+      // In the window: GitHub has the check, the ledger does not.
+      expect(await world.redisClient.hexists("meshgate:open", "1000001:acme/shop#23")).toBe(0);
+      await doomed.kill();
+
+      await world.start("worker");
+      const run = await web.waitForCheck({ sha: head, timeoutMs: 90_000 });
+      expect(run).toMatchObject({ status: "completed", conclusion: "failure", externalId: `1000001:acme/shop#23@${head}` });
+      expect(standIn.checkRuns.map((r) => [r.headSha, r.status])).toEqual([[head, "completed"]]);
+      // The retry asked GitHub for the check it had left, once.
+      expect(standIn.calls.filter((c) => c.route === "GET /repos/{owner}/{repo}/commits/{ref}/check-runs")).toHaveLength(1);
+    }),
+  );
+
   it("a duplicate delivery reaching two web processes makes one check run", { timeout: TIMEOUT_MS }, () =>
     withWorld(async (world) => {
       const { standIn } = world;

@@ -11,6 +11,8 @@ export type Fault =
   | { kind: "rate-limit"; times: number; resetInSeconds?: number }
   /** No answer for `ms` (beyond the client's timeout), then the socket is destroyed. */
   | { kind: "hang"; times: number; ms?: number }
+  /** The call is carried out (a check run created…), then left unanswered for `ms` and its socket destroyed: GitHub did it, the caller never learns. */
+  | { kind: "lost-answer"; times: number; ms?: number }
   /** The socket is destroyed without an answer. */
   | { kind: "destroy"; times: number };
 
@@ -31,7 +33,7 @@ export class FaultPlan {
       return;
     }
     if (!(Number.isInteger(fault.times) && fault.times >= 1 && fault.times <= FAULT_LIMITS.times)) throw new RangeError(`times must be an integer within 1..${FAULT_LIMITS.times}`);
-    if (fault.kind === "hang" && fault.ms !== undefined && !(fault.ms >= 0 && fault.ms <= FAULT_LIMITS.hangMs)) throw new RangeError(`hang must be within 0..${FAULT_LIMITS.hangMs} ms`);
+    if ((fault.kind === "hang" || fault.kind === "lost-answer") && fault.ms !== undefined && !(fault.ms >= 0 && fault.ms <= FAULT_LIMITS.hangMs)) throw new RangeError(`hang must be within 0..${FAULT_LIMITS.hangMs} ms`);
     const seconds = fault.kind === "secondary-rate-limit" ? fault.retryAfterSeconds : fault.kind === "rate-limit" ? fault.resetInSeconds : undefined;
     if (seconds !== undefined && !(Number.isInteger(seconds) && seconds >= 0 && seconds <= FAULT_LIMITS.retryAfterSeconds)) throw new RangeError(`seconds must be an integer within 0..${FAULT_LIMITS.retryAfterSeconds}`);
     this.queued.set(route, [...(this.queued.get(route) ?? []), { fault, left: fault.times }]);

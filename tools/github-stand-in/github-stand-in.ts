@@ -408,30 +408,42 @@ export class GitHubStandIn {
     await this.sleep(this.faults.latencyOf(key), req.socket);
     if (this.closing || req.socket.destroyed) return undefined;
     const fault = this.faults.take(key);
+    if (fault?.kind === "lost-answer") {
+      call.fault = fault.kind;
+      await this.handle({ req, call, url, raw, route, params });
+      void this.sleep(fault.ms ?? DEFAULT_HANG_MS, req.socket).then(() => req.socket.destroy());
+      return undefined;
+    }
     if (fault) {
       call.fault = fault.kind;
       const response = this.faultAnswer(req, call, fault, resource);
       return response && refuse(response);
     }
-    if (raw === "too large") return refuse(failure(413, "Request body too large"));
-    const { owner, repo } = params;
+    return refuse(await this.handle({ req, call, url, raw, route, params }));
+  }
+
+  /** A call past its faults: checked as GitHub checks it (size, repository, credentials, body), then served. */
+  private async handle(params: { req: IncomingMessage; call: RecordedCall; url: URL; raw: Buffer | "too large"; route: Route; params: Record<string, string> }): Promise<RouteResponse> {
+    const { req, call, url, raw, route } = params;
+    if (raw === "too large") return failure(413, "Request body too large");
+    const { owner, repo } = params.params;
     if ((owner !== undefined && owner.toLowerCase() !== this.site.owner.toLowerCase()) || (repo !== undefined && repo.toLowerCase() !== this.site.name.toLowerCase())) {
-      return refuse(failure(404, "Not Found"));
+      return failure(404, "Not Found");
     }
     const unauthorized = this.authenticate(req, route);
-    if (unauthorized) return refuse(unauthorized);
+    if (unauthorized) return unauthorized;
     let body: unknown;
     if (raw.length > 0) {
       try {
         body = JSON.parse(raw.toString("utf8"));
       } catch {
-        return refuse(failure(400, "Problems parsing JSON"));
+        return failure(400, "Problems parsing JSON");
       }
     }
     if (call.method !== "GET") call.body = body;
     const invalid = route.template === "/graphql" ? undefined : this.validateBody(route, body);
-    if (invalid) return refuse(invalid);
-    return refuse(await route.handle({ method: call.method, params, query: url.searchParams, body, headers: req.headers, url, actor: this.botLogin }, this.context));
+    if (invalid) return invalid;
+    return route.handle({ method: call.method, params: params.params, query: url.searchParams, body, headers: req.headers, url, actor: this.botLogin }, this.context);
   }
 
   private authenticate(req: IncomingMessage, route: Route): RouteResponse | undefined {
