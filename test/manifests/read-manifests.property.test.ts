@@ -61,10 +61,12 @@ function emit(value: Tree, choices: readonly number[]): string {
   return go(value);
 }
 
+/** Hundreds of generated inputs each: their time is the machine's load, not what the test asserts. */
+const PROPERTY_TIMEOUT_MS = 120_000;
 const RUNS = { numRuns: 150 };
 
 describe("the manifest reader, on any input", () => {
-  it("arbitrary bytes, decoded as UTF-8 or Latin-1", () => {
+  it("arbitrary bytes, decoded as UTF-8 or Latin-1", { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 1024 }), fc.boolean(), (bytes, utf8) => {
         const text = utf8 ? new TextDecoder().decode(bytes) : Buffer.from(bytes).toString("latin1");
@@ -75,7 +77,7 @@ describe("the manifest reader, on any input", () => {
     );
   });
 
-  it("arbitrary YAML trees, block and flow, with anchors, aliases and merge keys, in multi-document streams", () => {
+  it("arbitrary YAML trees, block and flow, with anchors, aliases and merge keys, in multi-document streams", { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(fc.array(tree, { minLength: 1, maxLength: 3 }), fc.array(fc.nat(), { maxLength: 16 }), (documents, choices) => {
         expectReadable("block.yaml", documents.map((d) => stringify(d)).join("---\n"));
@@ -85,7 +87,7 @@ describe("the manifest reader, on any input", () => {
     );
   });
 
-  it("deep and wide trees: past the depth bound an error at a line, never a crash", () => {
+  it("deep and wide trees: past the depth bound an error at a line, never a crash", { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 1500 }), fc.constantFrom("[", "{a: "), fc.integer({ min: 0, max: 3000 }), (depth, open, width) => {
         const close = open === "[" ? "]" : "}";
@@ -99,7 +101,7 @@ describe("the manifest reader, on any input", () => {
     );
   }, 60_000);
 
-  it("templates: {{ … }} anywhere in a stream is never a YAML syntax error, and at most one notice", () => {
+  it("templates: {{ … }} anywhere in a stream is never a YAML syntax error, and at most one notice", { timeout: PROPERTY_TIMEOUT_MS }, () => {
     const fragment = fc.constantFrom("{{ .Values.name }}", "{{- include \"x.labels\" . | nindent 4 }}", "{{- if .Values.on }}", "{{- end }}", "[{{ .Values.host | quote }}]", "\"{{ .Values.image }}\"");
     fc.assert(
       fc.property(fc.array(tree, { minLength: 1, maxLength: 3 }), fc.array(fc.tuple(fc.nat(), fc.boolean(), fragment), { minLength: 1, maxLength: 6 }), (documents, insertions) => {
@@ -118,7 +120,7 @@ describe("the manifest reader, on any input", () => {
     );
   });
 
-  it("Istio objects in Lists, behind merge keys: each read, or a diagnostic says why", () => {
+  it("Istio objects in Lists, behind merge keys: each read, or a diagnostic says why", { timeout: PROPERTY_TIMEOUT_MS }, () => {
     const policy = fc.record({ name: fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/), merged: fc.boolean(), listKind: fc.constantFrom("List", "AuthorizationPolicyList", "ConfigList") });
     fc.assert(
       fc.property(fc.array(policy, { maxLength: 8 }), fc.boolean(), (policies, nested) => {
