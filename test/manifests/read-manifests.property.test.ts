@@ -99,7 +99,7 @@ describe("the manifest reader, on any input", () => {
       }),
       { numRuns: 60 },
     );
-  }, 60_000);
+  });
 
   it("templates: {{ … }} anywhere in a stream is never a YAML syntax error, and at most one notice", { timeout: PROPERTY_TIMEOUT_MS }, () => {
     const fragment = fc.constantFrom("{{ .Values.name }}", "{{- include \"x.labels\" . | nindent 4 }}", "{{- if .Values.on }}", "{{- end }}", "[{{ .Values.host | quote }}]", "\"{{ .Values.image }}\"");
