@@ -30,9 +30,10 @@ export const conflictingGateways: Analyzer = {
       })),
     );
     const messages: AnalyzerMessage[] = [];
+    const index = indexServers(servers);
     for (const server of servers) {
       const others = new Map<string, string[]>();
-      for (const other of servers) {
+      for (const other of index.candidates(server)) {
         if (other.name === server.name || other.port !== server.port || !shareProxies(server, other, context.workloads)) continue;
         others.set(other.name, [...(others.get(other.name) ?? []), ...other.hosts]);
       }
@@ -55,4 +56,46 @@ export const conflictingGateways: Analyzer = {
 
 function portText(value: unknown): string {
   return typeof value === "number" ? String(value) : "0";
+}
+
+/**
+ * The servers that can conflict with a server, in their order: only a server on its port can,
+ * and (for a server without a wildcard host) only through an equal host or a wildcard one. A
+ * name none of whose servers can overlap adds no conflict, so leaving it out changes nothing;
+ * for a name that can, every server of that name on the port is kept, as the full scan had it.
+ */
+function indexServers<T extends { name: string; port: string; hosts: string[] }>(servers: readonly T[]): { candidates(server: T): T[] } {
+  const byPort = new Map<string, { all: number[]; byHost: Map<string, number[]>; wildcard: number[]; byName: Map<string, number[]> }>();
+  for (const [i, server] of servers.entries()) {
+    let port = byPort.get(server.port);
+    if (!port) {
+      port = { all: [], byHost: new Map(), wildcard: [], byName: new Map() };
+      byPort.set(server.port, port);
+    }
+    port.all.push(i);
+    push(port.byName, server.name, i);
+    for (const host of new Set(server.hosts)) {
+      if (host.startsWith("*")) {
+        if (port.wildcard[port.wildcard.length - 1] !== i) port.wildcard.push(i);
+      } else push(port.byHost, host, i);
+    }
+  }
+  return {
+    candidates(server) {
+      const port = byPort.get(server.port);
+      if (!port) return [];
+      if (server.hosts.some((host) => host.startsWith("*"))) return port.all.map((i) => servers[i] as T);
+      const names = new Set<string>();
+      for (const i of port.wildcard) names.add((servers[i] as T).name);
+      for (const host of server.hosts) for (const i of port.byHost.get(host) ?? []) names.add((servers[i] as T).name);
+      const picked = [...names].flatMap((name) => port.byName.get(name) ?? []);
+      return picked.sort((a, b) => a - b).map((i) => servers[i] as T);
+    },
+  };
+}
+
+function push(map: Map<string, number[]>, key: string, value: number): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
 }
