@@ -17,6 +17,21 @@ export interface GatewayWorkloads {
  */
 export function gatewayWorkloads(context: AnalysisContext, gateway: Resource): GatewayWorkloads {
   const selector = stringMap(at(gateway.object.spec, "selector"));
+  // Gateways mostly share a few selectors: what a selector picks is found once per revision
+  // (the answer is shared, so callers only read it).
+  const cache = gatewayCaches.get(context) ?? new Map<string, GatewayWorkloads>();
+  gatewayCaches.set(context, cache);
+  const key = JSON.stringify(Object.entries(selector));
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const found = workloadsSelected(context, selector);
+  cache.set(key, found);
+  return found;
+}
+
+const gatewayCaches = new WeakMap<AnalysisContext, Map<string, GatewayWorkloads>>();
+
+function workloadsSelected(context: AnalysisContext, selector: Record<string, string>): GatewayWorkloads {
   const text = labelsText(selector);
   const ports = new Set<number>();
   const matched = context.workloads.filter((w) => selects(selector, w.labels));

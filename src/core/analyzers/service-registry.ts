@@ -61,7 +61,7 @@ export function seenFrom(scope: readonly string[], namespace: string): boolean {
  */
 export function resolveHost(params: { hosts: readonly RegistryHost[]; host: string; from: readonly string[] }): RegistryHost | undefined {
   const { hosts, host, from } = params;
-  const candidates = hosts.filter((h) => h.host === host || hostMatches(h.host, host));
+  const candidates = candidatesOf(hosts, host);
   const exact = candidates.filter((h) => h.host === host);
   for (const list of [exact, candidates]) {
     const found = list.find((h) => from.every((ns) => seenFrom(exportScope(h.resource), ns)));
@@ -109,4 +109,33 @@ export function viewsOf(resource: Resource): string[] {
   const raw = asStrings(at(resource.object.spec, "exportTo"));
   if (raw.length === 0) return [own];
   return raw.map((entry) => (entry === "." ? own : entry));
+}
+
+/** Each hosts list's index: its hosts by name, and its wildcard ones (few), with their positions. */
+const hostIndexes = new WeakMap<readonly RegistryHost[], { exact: Map<string, number[]>; wildcard: number[] }>();
+
+/**
+ * `hosts.filter((h) => h.host === host || hostMatches(h.host, host))`, in the list's order,
+ * without scanning the list for every destination: a host that is not a wildcard matches only
+ * itself. The index is built once per list; the lists `registryHosts` returns are never changed.
+ */
+function candidatesOf(hosts: readonly RegistryHost[], host: string): RegistryHost[] {
+  let index = hostIndexes.get(hosts);
+  if (!index) {
+    index = { exact: new Map(), wildcard: [] };
+    for (const [i, h] of hosts.entries()) {
+      if (h.host.startsWith("*")) index.wildcard.push(i);
+      else {
+        const list = index.exact.get(h.host);
+        if (list) list.push(i);
+        else index.exact.set(h.host, [i]);
+      }
+    }
+    hostIndexes.set(hosts, index);
+  }
+  const positions = [...(index.exact.get(host) ?? []), ...index.wildcard.filter((i) => {
+    const pattern = (hosts[i] as RegistryHost).host;
+    return pattern === host || hostMatches(pattern, host);
+  })];
+  return positions.sort((a, b) => a - b).map((i) => hosts[i] as RegistryHost);
 }

@@ -1,6 +1,7 @@
 import { asStrings, at, type Analyzer, type AnalyzerMessage } from "./analyzer.js";
 import { registryHosts, resolveHost, routeDestinations, viewsOf, type RegistryHost } from "./service-registry.js";
 import type { AnalysisContext } from "./analyzer.js";
+import type { Resource } from "../types.js";
 
 /**
  * Every route destination of a VirtualService must be a host the mesh knows (a Service or a
@@ -20,6 +21,15 @@ export const virtualServiceDestinationHosts: Analyzer = {
     const messages: AnalyzerMessage[] = [];
     const hosts = registryHosts(context);
     const virtualServices = context.ofKind("VirtualService");
+    // The mesh VirtualServices that split by subset, by fully qualified host (IST0140), once.
+    const splittersByHost = new Map<string, Resource[]>();
+    for (const other of virtualServices) {
+      const otherGateways = asStrings(at(other.object.spec, "gateways"));
+      if (otherGateways.length > 0 && !otherGateways.includes("mesh")) continue;
+      if (!routeDestinations(other).some((od) => od.subset !== undefined)) continue;
+      const otherNamespace = context.namespaceOf(other);
+      for (const h of new Set(asStrings(at(other.object.spec, "hosts")).map((h) => context.fqdn(h, otherNamespace)))) splittersByHost.set(h, [...(splittersByHost.get(h) ?? []), other]);
+    }
     for (const vs of virtualServices) {
       const namespace = context.namespaceOf(vs);
       for (const d of routeDestinations(vs)) {
@@ -51,13 +61,7 @@ export const virtualServiceDestinationHosts: Analyzer = {
       for (const d of routeDestinations(vs)) {
         if (d.subset !== undefined || d.mirror) continue;
         const fqdn = context.fqdn(d.host, namespace);
-        const splitter = virtualServices.find((other) => {
-          if (other === vs) return false;
-          const otherGateways = asStrings(at(other.object.spec, "gateways"));
-          if (otherGateways.length > 0 && !otherGateways.includes("mesh")) return false;
-          const otherNamespace = context.namespaceOf(other);
-          return asStrings(at(other.object.spec, "hosts")).some((h) => context.fqdn(h, otherNamespace) === fqdn) && routeDestinations(other).some((od) => od.subset !== undefined);
-        });
+        const splitter = (splittersByHost.get(fqdn) ?? []).find((other) => other !== vs);
         if (splitter) {
           messages.push({ code: "IST0140", resource: vs, key: `ingress:${d.pointer}`, pointer: d.pointer, args: { virtualservicesubset: d.host, virtualservice: vs.object.metadata.name } });
         }
