@@ -11,10 +11,17 @@ export const deploymentServices: Analyzer = {
   codes: ["IST0116", "IST0137"],
   analyze(context) {
     const messages: AnalyzerMessage[] = [];
+    // Services by namespace, once: a workload is only ever selected by its own namespace's.
+    const servicesIn = new Map<string, Resource[]>();
+    for (const service of context.ofKind("Service")) {
+      const list = servicesIn.get(context.namespaceOf(service));
+      if (list) list.push(service);
+      else servicesIn.set(context.namespaceOf(service), [service]);
+    }
     for (const workload of context.workloads) {
       if (workload.kind !== "Deployment" || !inMesh(context, workload)) continue;
       if (workload.labels["gateway.networking.k8s.io/gateway-name"] !== undefined) continue;
-      const services = context.ofKind("Service").filter((s) => {
+      const services = (servicesIn.get(workload.namespace) ?? []).filter((s) => {
         if (context.namespaceOf(s) !== workload.namespace) return false;
         const selector = stringMap(at(s.object.spec, "selector"));
         return Object.keys(selector).length > 0 && selects(selector, workload.labels);

@@ -32,6 +32,24 @@ export interface WorkloadAccess {
  */
 export function workloadAccess(params: { workload: Workload; index: MeshIndex; trustDomain: string; defaultDeny: boolean }): WorkloadAccess {
   const { workload, index, trustDomain, defaultDeny } = params;
+  // Several rules ask of the same workload in one render: resolve it once (the answer is
+  // shared, so callers only read it).
+  const byWorkload = accessCaches.get(index) ?? new WeakMap<Workload, Map<string, WorkloadAccess>>();
+  accessCaches.set(index, byWorkload);
+  const cache = byWorkload.get(workload) ?? new Map<string, WorkloadAccess>();
+  byWorkload.set(workload, cache);
+  const key = JSON.stringify([trustDomain, defaultDeny]);
+  const cached = cache.get(key);
+  if (cached) return cached;
+  const access = resolveAccess(params);
+  cache.set(key, access);
+  return access;
+}
+
+const accessCaches = new WeakMap<MeshIndex, WeakMap<Workload, Map<string, WorkloadAccess>>>();
+
+function resolveAccess(params: { workload: Workload; index: MeshIndex; trustDomain: string; defaultDeny: boolean }): WorkloadAccess {
+  const { workload, index, trustDomain, defaultDeny } = params;
   const ports = workloadPorts(workload, index);
   const policies = index.policiesOn("AuthorizationPolicy", workload).filter((p) => p.object.apiVersion.startsWith("security.istio.io/"));
   const allows = policies.filter((p) => policyAction(p) === "ALLOW");
