@@ -23,8 +23,16 @@ export const conflictingMeshGatewayHosts: Analyzer = {
     }
     const messages: AnalyzerMessage[] = [];
     const reported = new Set<Resource>();
+    // Entries by host, once: a host that is not a wildcard overlaps only itself and the wildcards.
+    const byHost = new Map<string, number[]>();
+    const wildcards: number[] = [];
+    for (const [j, b] of entries.entries()) {
+      if (b.host.startsWith("*")) wildcards.push(j);
+      else byHost.set(b.host, [...(byHost.get(b.host) ?? []), j]);
+    }
     for (const [i, a] of entries.entries()) {
-      const conflicting = entries.filter((b, j) => j !== i && b.vs !== a.vs && (a.scope === "*" || b.scope === "*" || a.scope === b.scope) && hostsOverlap(a.host, b.host));
+      const candidates = a.host.startsWith("*") ? entries.map((_, j) => j) : [...(byHost.get(a.host) ?? []), ...wildcards];
+      const conflicting = candidates.map((j) => ({ b: entries[j] as (typeof entries)[number], j })).filter(({ b, j }) => j !== i && b.vs !== a.vs && (a.scope === "*" || b.scope === "*" || a.scope === b.scope) && hostsOverlap(a.host, b.host)).map(({ b }) => b);
       if (conflicting.length === 0 || reported.has(a.vs)) continue;
       reported.add(a.vs);
       const names = [...new Set([a.vs, ...conflicting.map((c) => c.vs)].map((v) => `${context.namespaceOf(v)}/${v.object.metadata.name}`))].sort();

@@ -1,5 +1,5 @@
-import { asArray, at, hostMatches, selects, stringMap, type Analyzer, type AnalyzerMessage } from "./analyzer.js";
-import { registryHosts } from "./service-registry.js";
+import { asArray, at, selects, stringMap, type AnalyzedWorkload, type Analyzer, type AnalyzerMessage } from "./analyzer.js";
+import { candidatesOf, registryHosts } from "./service-registry.js";
 
 /** Labels a pod gets from its node, not its template: the repository cannot tell them, except that an empty value matches none. */
 const TOPOLOGY_PREFIXES = ["topology.kubernetes.io/", "topology.istio.io/"];
@@ -17,11 +17,17 @@ export const destinationRuleSubsets: Analyzer = {
   analyze(context) {
     const messages: AnalyzerMessage[] = [];
     const hosts = registryHosts(context);
+    const workloadsIn = new Map<string, AnalyzedWorkload[]>();
+    for (const workload of context.workloads) {
+      const list = workloadsIn.get(workload.namespace);
+      if (list) list.push(workload);
+      else workloadsIn.set(workload.namespace, [workload]);
+    }
     for (const rule of context.ofKind("DestinationRule")) {
       const host = at(rule.object.spec, "host");
       if (typeof host !== "string" || host === "" || host.includes("*")) continue;
       const fqdn = context.fqdn(host, context.namespaceOf(rule));
-      const known = hosts.filter((h) => h.host === fqdn || hostMatches(h.host, fqdn));
+      const known = candidatesOf(hosts, fqdn);
       if (known.length === 0) {
         messages.push({ code: "IST0174", resource: rule, key: "host", pointer: "/spec/host", args: { host } });
         continue;
@@ -30,7 +36,7 @@ export const destinationRuleSubsets: Analyzer = {
       if (!service) continue;
       const serviceSelector = stringMap(at(service.object.spec, "selector"));
       if (Object.keys(serviceSelector).length === 0) continue;
-      const pods = context.workloads.filter((w) => w.namespace === context.namespaceOf(service) && selects(serviceSelector, w.labels));
+      const pods = (workloadsIn.get(context.namespaceOf(service)) ?? []).filter((w) => w.namespace === context.namespaceOf(service) && selects(serviceSelector, w.labels));
       asArray(at(rule.object.spec, "subsets")).forEach((subset, i) => {
         const labels = stringMap(at(subset, "labels"));
         const topology = Object.entries(labels).filter(([key]) => TOPOLOGY_PREFIXES.some((p) => key.startsWith(p)));

@@ -119,7 +119,7 @@ const hostIndexes = new WeakMap<readonly RegistryHost[], { exact: Map<string, nu
  * without scanning the list for every destination: a host that is not a wildcard matches only
  * itself. The index is built once per list; the lists `registryHosts` returns are never changed.
  */
-function candidatesOf(hosts: readonly RegistryHost[], host: string): RegistryHost[] {
+export function candidatesOf(hosts: readonly RegistryHost[], host: string): RegistryHost[] {
   let index = hostIndexes.get(hosts);
   if (!index) {
     index = { exact: new Map(), wildcard: [] };
