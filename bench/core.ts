@@ -8,6 +8,7 @@ import { parseAllDocuments } from "yaml";
 import { readCatalog } from "../src/cli/read-catalog.js";
 import { evaluate } from "../src/core/evaluate.js";
 import type { Snapshot } from "../src/core/types.js";
+import { time } from "./measure.js";
 
 export interface CoreBenchFigures {
   bench: "core";
@@ -107,21 +108,6 @@ export function syntheticRepository(size: number): { base: Snapshot; head: Snaps
     if (base.get(path) !== head.get(path)) changed.push(path);
   }
   return { base: { files: base }, head: { files: head }, changed };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-function time(run: () => unknown, repeat: number): number {
-  const samples: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const start = performance.now();
-    run();
-    samples.push(performance.now() - start);
-  }
-  return median(samples);
 }
 
 export function benchCore(size: number): CoreBenchFigures {

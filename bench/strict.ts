@@ -10,6 +10,7 @@ import { readManifestFile } from "../src/core/manifests/read-manifests.js";
 import { RenderMemo } from "../src/core/render/render-memo.js";
 import { renderSnapshot } from "../src/core/render/render-snapshot.js";
 import type { KubeObject, Snapshot } from "../src/core/types.js";
+import { time } from "./measure.js";
 
 export interface StrictBenchFigures {
   bench: "strict";
@@ -107,21 +108,6 @@ spec:
       filters: [{ type: RequestHeaderModifier, requestHeaderModifier: { set: [{ name: x-team, value: ${ns} }] } }]
       backendRefs: [{ name: svc-${i}, port: 8080 }]
 `;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-function time(run: () => unknown, repeat: number): number {
-  const samples: number[] = [];
-  for (let i = 0; i < repeat; i++) {
-    const start = performance.now();
-    run();
-    samples.push(performance.now() - start);
-  }
-  return median(samples);
 }
 
 let instance = 0;
