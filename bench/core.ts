@@ -97,14 +97,21 @@ spec:
 `;
 }
 
-export function syntheticRepository(size: number): { base: Snapshot; head: Snapshot; changed: string[] } {
-  const base = new Map<string, string>();
-  const head = new Map<string, string>();
+/**
+ * `size` Applications, every `changedEvery`-th one changed by the pull request; `files` stand
+ * unchanged on both sides.
+ */
+export function syntheticRepository(
+  size: number,
+  { changedEvery = 33, files = [] }: { changedEvery?: number; files?: readonly [string, string][] } = {},
+): { base: Snapshot; head: Snapshot; changed: string[] } {
+  const base = new Map<string, string>(files);
+  const head = new Map<string, string>(files);
   const changed: string[] = [];
   for (let i = 0; i < size; i++) {
     const path = `apps/team-${i % 25}/app-${i}.yaml`;
     base.set(path, application(i, false));
-    head.set(path, application(i, i % 33 === 0));
+    head.set(path, application(i, i % changedEvery === 0));
     if (base.get(path) !== head.get(path)) changed.push(path);
   }
   return { base: { files: base }, head: { files: head }, changed };

@@ -16,7 +16,8 @@ import { RenderMemo } from "../src/core/render/render-memo.js";
 import type { Snapshot } from "../src/core/types.js";
 import type { CueEvaluator } from "../src/core/definitions/cue-evaluator.js";
 import { startCueEvaluator } from "../src/cue/start-cue-evaluator.js";
-import { application } from "./core.js";
+import { syntheticRepository } from "./core.js";
+import { time } from "./measure.js";
 
 export interface DefinitionsBenchFigures {
   bench: "definitions";
@@ -53,27 +54,7 @@ function definitionFiles(): [string, string][] {
 
 /** The core benchmark's Applications, 5% changed, with definitions/ beside them on both sides. */
 export function definitionsRepository(size: number): { base: Snapshot; head: Snapshot; changed: string[] } {
-  const base = new Map<string, string>(definitionFiles());
-  const head = new Map<string, string>(definitionFiles());
-  const changed: string[] = [];
-  for (let i = 0; i < size; i++) {
-    const path = `apps/team-${i % 25}/app-${i}.yaml`;
-    base.set(path, application(i, false));
-    head.set(path, application(i, i % 20 === 0));
-    if (base.get(path) !== head.get(path)) changed.push(path);
-  }
-  return { base: { files: base }, head: { files: head }, changed };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-function timed(run: () => void): number {
-  const start = performance.now();
-  run();
-  return performance.now() - start;
+  return syntheticRepository(size, { changedEvery: 20, files: definitionFiles() });
 }
 
 /** Counts the time spent inside CUE, so that the cold run's time per evaluation can be told. */
@@ -109,26 +90,27 @@ export async function benchDefinitions(size = 1000): Promise<DefinitionsBenchFig
     for (const text of texts) for (const doc of parseAllDocuments(text)) doc.toString();
   };
   floor();
-  const floorMs = median([timed(floor), timed(floor), timed(floor)]);
+  const floorMs = time(floor, 3);
 
   // One template alone: mesh-ingress, on distinct hosts so that no result is memoized.
   const meshIngress = readFileSync(join(ROOT, "definitions", "mesh-ingress.yaml"), "utf8");
   const template = /template: \|\n([\s\S]*)$/.exec(meshIngress)?.[1]?.replace(/^ {8}/gm, "") ?? "";
   const single = new DefinitionEvaluations(cue);
   const context = { name: "svc", namespace: "team", appName: "app", outputs: { service: { apiVersion: "v1", kind: "Service", metadata: { name: "svc" }, spec: { ports: [{ name: "http-8080", port: 8080, protocol: "TCP" }] } } } };
-  const singles = Array.from({ length: 9 }, (_, i) => timed(() => void single.evaluate(template, { parameter: { hosts: [`svc-${i}.example.com`], tls: { credentialName: "svc-tls" } }, context })));
+  let host = 0;
+  const singleEvaluationMs = time(() => single.evaluate(template, { parameter: { hosts: [`svc-${host++}.example.com`], tls: { credentialName: "svc-tls" } }, context }), 9);
 
   // Cold: a fresh process's memos (CUE already started: its start is its own figure).
   const counted = timing(cue);
   const evaluations = new DefinitionEvaluations(counted.evaluator);
   const memo = new RenderMemo();
-  const coldMs = timed(() => void evaluate(inputs, { memo, evaluations }));
+  const coldMs = time(() => evaluate(inputs, { memo, evaluations }), 1);
   const coldEvaluations = evaluations.evaluations;
   const coldPrograms = evaluations.programs;
   const batchedEvaluationMs = counted.ms() / Math.max(1, coldEvaluations);
 
   // Warm: the same pull request again, nothing changed.
-  const warmRuns = [0, 1, 2].map(() => timed(() => void evaluate(inputs, { memo, evaluations })));
+  const warmMs = time(() => evaluate(inputs, { memo, evaluations }), 3);
   const warmEvaluations = evaluations.evaluations - coldEvaluations;
 
   // The next pull request of a process that has judged the base: the changed files only.
@@ -138,13 +120,12 @@ export async function benchDefinitions(size = 1000): Promise<DefinitionsBenchFig
   const before = next.evaluations;
   evaluate(inputs, { memo: nextMemo, evaluations: next });
 
-  const warmMs = median(warmRuns);
   return {
     bench: "definitions",
     applications: size,
     changed: changed.length,
     cueStartMs: Math.round(cueStartMs),
-    singleEvaluationMs: round(median(singles)),
+    singleEvaluationMs: round(singleEvaluationMs),
     batchedEvaluationMs: round(batchedEvaluationMs),
     floorMs: Math.round(floorMs),
     coldMs: Math.round(coldMs),
