@@ -1,6 +1,7 @@
 import nock from "nock";
-import { afterEach } from "vitest";
+import { afterAll, afterEach } from "vitest";
 import { collectMockProblems, recordUnmatchedRequests } from "./support/github.js";
+import { removeTempTrees } from "./support/temp-tree.js";
 
 // Tests never touch the network: a request no mock answers fails instead of leaving.
 nock.disableNetConnect();
@@ -12,3 +13,6 @@ afterEach(() => {
   const problems = collectMockProblems();
   if (problems.length > 0) throw new Error(`GitHub mocks:\n${problems.join("\n")}`);
 });
+
+// The temporary trees a test file made go with it.
+afterAll(removeTempTrees);

@@ -1,20 +1,9 @@
-import { execFileSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
-
-const temporary: string[] = [];
-afterAll(() => {
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-});
-
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "meshgate-check-"));
-  temporary.push(dir);
-  return dir;
-}
+import { git } from "../support/git.js";
+import { tempTree } from "../support/temp-tree.js";
 
 interface CheckJsonOutput {
   conclusion: string;
@@ -42,7 +31,7 @@ describe("meshgate check on the example", () => {
       "MTLS-002 PeerAuthentication shop/checkout apps/checkout.yaml:19",
     ]);
 
-    const fixed = tempDir();
+    const fixed = tempTree();
     cpSync("examples/shop-pr", fixed, { recursive: true });
     const checkout = join(fixed, "apps/checkout.yaml");
     writeFileSync(checkout, readFileSync(checkout, "utf8").replace("properties: { mode: PERMISSIVE }", "properties: { mode: STRICT }"));
@@ -77,7 +66,7 @@ describe("meshgate check on the example", () => {
 
 describe("meshgate check --reviews", () => {
   const reviews = (overrides: Record<string, unknown> = {}): string => {
-    const dir = tempDir();
+    const dir = tempTree();
     const file = join(dir, "reviews.json");
     writeFileSync(file, JSON.stringify({
       author: "maria",
@@ -116,7 +105,7 @@ describe("meshgate check --reviews", () => {
   });
 
   it("refuses an invalid reviews file with its line, exit 2", async () => {
-    const dir = tempDir();
+    const dir = tempTree();
     const file = join(dir, "reviews.json");
     writeFileSync(file, JSON.stringify({ author: "maria" }));
     const run = await runCli(["check", "--base", "examples/shop", "--head", "examples/shop-pr", "--reviews", file]);
@@ -132,15 +121,14 @@ describe("meshgate check --reviews", () => {
 
 describe("meshgate check on git revisions", () => {
   it("reads config from the base revision and compares the head with the merge base", async () => {
-    const repo = tempDir();
-    const git = (...args: string[]): string => execFileSync("git", args, { cwd: repo, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" } });
-    git("init", "-q", "-b", "main");
+    const repo = tempTree();
+    git(repo, "init", "-q", "-b", "main");
     cpSync("examples/shop", repo, { recursive: true });
-    git("add", "-A");
-    git("commit", "-q", "-m", "base");
-    git("checkout", "-q", "-b", "pr");
+    git(repo, "add", "-A");
+    git(repo, "commit", "-q", "-m", "base");
+    git(repo, "checkout", "-q", "-b", "pr");
     cpSync("examples/shop-pr", repo, { recursive: true });
-    git("commit", "-q", "-am", "pr");
+    git(repo, "commit", "-q", "-am", "pr");
     const run = await runCli(["check", "--base", "main", "--head", "pr", "--format", "json", ...NOW], repo);
     const output = JSON.parse(run.stdout) as CheckJsonOutput;
     expect(output.findings.filter((f) => f.blocking).map((f) => f.rule)).toEqual(["MTLS-002"]);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { runCli, tempTree } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
+import { tempTree } from "../support/temp-tree.js";
 
 interface Message { code: string; level: string; kind: string; namespace: string; name: string; file: string; line: number; message: string }
 

@@ -1,29 +1,17 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, symlinkSync } from "node:fs";
+import { mkdirSync, symlinkSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { DiffJson } from "../../src/report/diff-json.js";
-import { runCli, tempTree } from "../support/cli.js";
-
-const created: string[] = [];
-afterAll(() => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
-function tree(files: Record<string, string>): string {
-  const root = tempTree(files);
-  created.push(root);
-  return root;
-}
+import { runCli } from "../support/cli.js";
+import { git } from "../support/git.js";
+import { tempTree } from "../support/temp-tree.js";
 
 const POLICY = "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: allow-all, namespace: shop }\nspec: { action: ALLOW, rules: [{}] }\n";
 
-const GIT_ENV = { ...process.env, GIT_AUTHOR_NAME: "Test", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "Test", GIT_COMMITTER_EMAIL: "t@example.com", GIT_CONFIG_NOSYSTEM: "1", GIT_CONFIG_GLOBAL: "/dev/null" };
-const git = (cwd: string, ...args: string[]): string => execFileSync("git", args, { cwd, env: GIT_ENV, encoding: "utf8" });
-
 describe("meshgate render on a directory with symbolic links and empty places", () => {
   it("follows a link inside the tree, and refuses one that leaves it with an error at the link", async () => {
-    const outside = tree({ "policy.yaml": POLICY });
-    const root = tree({ "shared/policy.txt": POLICY, "apps/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n" });
+    const outside = tempTree({ "policy.yaml": POLICY });
+    const root = tempTree({ "shared/policy.txt": POLICY, "apps/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n" });
     symlinkSync("../shared/policy.txt", join(root, "apps/policy.yaml"));
     symlinkSync(join(outside, "policy.yaml"), join(root, "apps/escape.yaml"));
     const run = await runCli(["render", root, "--format", "json"]);
@@ -35,7 +23,7 @@ describe("meshgate render on a directory with symbolic links and empty places", 
   });
 
   it("says that a directory is empty, and that a tree holds no manifest at all", async () => {
-    const root = tree({ "README.md": "docs only\n" });
+    const root = tempTree({ "README.md": "docs only\n" });
     mkdirSync(join(root, "apps/empty"), { recursive: true });
     const run = await runCli(["render", root, "--format", "json"]);
     expect(run.code).toBe(0);
@@ -47,7 +35,7 @@ describe("meshgate render on a directory with symbolic links and empty places", 
   });
 
   it("warns of an include glob that matches nothing", async () => {
-    const root = tree({ ".github/meshgate.yml": "manifests:\n  include: ['deploy/**/*.yaml']\n", "k8s/policy.yaml": POLICY });
+    const root = tempTree({ ".github/meshgate.yml": "manifests:\n  include: ['deploy/**/*.yaml']\n", "k8s/policy.yaml": POLICY });
     const run = await runCli(["render", root, "--format", "json"]);
     const { diagnostics } = JSON.parse(run.stdout) as { diagnostics: { severity: string; message: string }[] };
     expect(diagnostics).toContainEqual({ file: ".github/meshgate.yml", line: 1, severity: "warning", message: "manifests.include `deploy/**/*.yaml` matches no file: nothing is read through it" });
@@ -56,7 +44,7 @@ describe("meshgate render on a directory with symbolic links and empty places", 
 
 describe("meshgate diff on git revisions with symbolic links", () => {
   it("reads a link's target at the link's path, and refuses a link out of the repository", async () => {
-    const repo = tree({ "shared/policy.txt": POLICY, "apps/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n" });
+    const repo = tempTree({ "shared/policy.txt": POLICY, "apps/settings.yaml": "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n" });
     git(repo, "init", "--quiet", "--initial-branch=main");
     git(repo, "add", ".");
     git(repo, "commit", "--quiet", "-m", "base");

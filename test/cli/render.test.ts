@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { appWithTraits } from "../support/render.js";
-import { runCli, tempTree } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
+import { tempTree } from "../support/temp-tree.js";
 
 describe("meshgate render", () => {
   it("says it takes a directory when given a file, and exits 2", async () => {

@@ -1,7 +1,8 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli, tempTree } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
+import { tempTree } from "../support/temp-tree.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
 const NOW = ["--now", "2026-11-28T12:00:00Z"];

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { DiffJson } from "../../src/report/diff-json.js";
-import { runCli, tempTree } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
+import { tempTree } from "../support/temp-tree.js";
 import { appWithTraits } from "../support/render.js";
 import { FIXTURES } from "./diff-fixture.js";
 

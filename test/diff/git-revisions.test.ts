@@ -1,37 +1,12 @@
-import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { gitSnapshot, mergeBase, resolveCommit } from "../../src/cli/git-snapshot.js";
 import type { DiffJson } from "../../src/report/diff-json.js";
 import { runCli } from "../support/cli.js";
+import { git } from "../support/git.js";
+import { tempTree } from "../support/temp-tree.js";
 import { FIXTURES } from "./diff-fixture.js";
-
-/** Commits need an identity; the machine's git config must not leak into the test. */
-const GIT_ENV = {
-  ...process.env,
-  GIT_AUTHOR_NAME: "Test",
-  GIT_AUTHOR_EMAIL: "test@example.com",
-  GIT_COMMITTER_NAME: "Test",
-  GIT_COMMITTER_EMAIL: "test@example.com",
-  GIT_CONFIG_NOSYSTEM: "1",
-  GIT_CONFIG_GLOBAL: "/dev/null",
-};
-
-const created: string[] = [];
-function tempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  created.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync("git", args, { cwd, env: GIT_ENV, encoding: "utf8" });
-}
 
 function write(root: string, path: string, text: string): void {
   mkdirSync(dirname(join(root, path)), { recursive: true });
@@ -47,7 +22,7 @@ const fixture = (path: string): string => readFileSync(join(FIXTURES, path), "ut
  */
 let repo: string;
 beforeAll(() => {
-  repo = tempDir("meshgate-git-");
+  repo = tempTree();
   git(repo, "init", "--quiet", "--initial-branch=main");
   write(repo, "apps/shop/app.yaml", fixture("canary-mtls/base/apps/shop/app.yaml"));
   write(repo, "edge/gateways.yaml", fixture("public-hosts/base/gateways.yaml"));
@@ -88,7 +63,7 @@ describe("meshgate diff (git revisions)", () => {
   });
 
   it("compares a directory side as it is: no merge base then", async () => {
-    const worktree = tempDir("meshgate-head-");
+    const worktree = tempTree();
     write(worktree, "apps/shop/app.yaml", fixture("canary-mtls/head/apps/shop/app.yaml"));
     write(worktree, "edge/gateways.yaml", fixture("public-hosts/base/gateways.yaml"));
     const run = await runCli(["diff", "--base", "main", "--head", worktree, "--format", "json"], repo);
@@ -111,7 +86,7 @@ describe("meshgate diff (git revisions)", () => {
   });
 
   it("exits 2 outside a git repository", async () => {
-    const run = await runCli(["diff", "--base", "main", "--head", "feature"], tempDir("meshgate-nogit-"));
+    const run = await runCli(["diff", "--base", "main", "--head", "feature"], tempTree());
     expect(run.code).toBe(2);
   });
 });

@@ -1,7 +1,8 @@
-import { rmSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { runCli, tempTree } from "../support/cli.js";
+import { describe, expect, it } from "vitest";
+import { runCli } from "../support/cli.js";
+import { tempTree } from "../support/temp-tree.js";
 
 /**
  * A pull request that adds one object of a kind meshgate reads: `diff` must list it with the
@@ -62,15 +63,9 @@ const SPELLINGS: Case[] = [
   { shows: "AuthorizationPolicy shop/allow-all", file: ".deploy/.mesh/policy.yaml", text: "apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata: { name: allow-all, namespace: shop }\nspec: { action: ALLOW, rules: [{}] }\n" },
 ];
 
-const created: string[] = [];
-afterAll(() => {
-  for (const dir of created) rmSync(dir, { recursive: true, force: true });
-});
-
 function pullRequest(files: Record<string, string>, config = CONFIG): { base: string; head: string; reviews: string } {
   const base = tempTree({ ...BASE, ".github/meshgate.yml": config });
   const head = tempTree({ ...BASE, ".github/meshgate.yml": config, ...files });
-  created.push(base, head);
   // One approval, from a developer: the security team has not approved.
   const reviews = join(base, "reviews.json");
   writeFileSync(reviews, JSON.stringify({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readManifestFile } from "../../src/core/manifests/read-manifests.js";
-import { runCli, tempTree } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
+import { tempTree } from "../support/temp-tree.js";
 import { renderFiles } from "../support/render.js";
 
 const NOW = ["--now", "2026-11-28T12:00:00Z"];

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.js";
 import type { CliIO } from "../../src/cli/io.js";
 import { CODEOWNERS_MAX_BYTES } from "../../src/core/owners/parse-codeowners.js";
-import { tempTree } from "../support/cli.js";
+import { tempTree } from "../support/temp-tree.js";
 
 async function owners(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
   let stdout = "";

@@ -10,7 +10,8 @@ import { VENDORED_ISTIO_RELEASE } from "../../src/core/strict/vendored-release.j
 import { GATEWAY_API_RELEASE } from "../../src/core/strict/gateway-api-checks.js";
 import { GATEWAY_API_MODELS_VERSION } from "../../src/core/strict/gateway-api-fields.gen.js";
 import { defaultConfig } from "../../src/core/config/config.js";
-import { runCli, tempTree } from "../support/cli.js";
+import { runCli } from "../support/cli.js";
+import { tempTree } from "../support/temp-tree.js";
 import { errorsOf, renderFiles } from "../support/render.js";
 import { catalogRules } from "../support/rules.js";
 

@@ -1,6 +1,3 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
 import { main } from "../../src/cli/main.js";
 
 export interface CliRun {
@@ -19,14 +16,4 @@ export async function runCli(args: string[], cwd = process.cwd()): Promise<CliRu
     cwd,
   });
   return { code, stdout, stderr };
-}
-
-/** A temporary directory holding the given files (path → text). */
-export function tempTree(files: Record<string, string>): string {
-  const root = mkdtempSync(join(tmpdir(), "meshgate-test-"));
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
-  return root;
 }
