@@ -1,31 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
+import { shopGateway, webVirtualService } from "../support/shop-gateway.js";
 import { tempTree } from "../support/temp-tree.js";
 
 interface Message { code: string; level: string; kind: string; namespace: string; name: string; file: string; line: number; message: string }
 
-const gateway = `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: public, namespace: shop }
-spec:
-  selector: { istio: ingressgateway }
-  servers:
-    - port: { number: 80, name: http, protocol: HTTP }
-      hosts: ["shop.example.com"]
-`;
+const gateway = shopGateway();
 
 // A VirtualService bound to a Gateway that does not serve its host (IST0132, a Warning) and to
 // one that does not exist (IST0101, an Error).
-const broken = `${gateway}---
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: web, namespace: shop }
-spec:
-  hosts: [api.example.com]
-  gateways: [public, missing]
-  http:
-    - route: [{ destination: { host: web } }]
-`;
+const broken = `${gateway}---\n${webVirtualService({ hosts: "api.example.com", gateways: "public, missing" })}`;
 
 // Only a Warning: a Telemetry access logging entry without providers (IST0157).
 const warningOnly = `apiVersion: telemetry.istio.io/v1
