@@ -1,53 +1,28 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
-
-const temporary: string[] = [];
-afterAll(() => {
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-});
+import { shopGateway, webVirtualService } from "../support/shop-gateway.js";
+import { tempTree } from "../support/temp-tree.js";
 
 // IST0132 is a Warning in Istio, so medium in the gate: the config fails the check on medium.
 const CONFIG = "rules:\n  failOn: medium\n";
 
-function revision(vsHost: string, annotations = ""): string {
-  const dir = mkdtempSync(join(tmpdir(), "meshgate-ist-"));
-  temporary.push(dir);
-  mkdirSync(join(dir, ".github"));
-  writeFileSync(join(dir, ".github/meshgate.yml"), CONFIG);
-  writeFileSync(
-    join(dir, "mesh.yaml"),
-    `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: public, namespace: shop }
-spec:
-  selector: { istio: ingressgateway }
-  servers:
-    - port: { number: 80, name: http, protocol: HTTP }
-      hosts: ["shop.example.com"]
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata:
-  name: web
-  namespace: shop${annotations}
-spec:
-  hosts: [${vsHost}]
-  gateways: [public]
-  http:
-    - route: [{ destination: { host: web } }]
----
+/** A repository of the gate's config and one manifest file. */
+function revisionOf(text: string): string {
+  return tempTree({ ".github/meshgate.yml": CONFIG, "mesh.yaml": text });
+}
+
+const serviceFor = (name: string): string => `---
 apiVersion: v1
 kind: Service
-metadata: { name: web, namespace: shop }
+metadata: { name: ${name}, namespace: shop }
 spec:
-  selector: { app: web }
+  selector: { app: ${name} }
   ports: [{ name: http, port: 80 }]
-`,
-  );
-  return dir;
+`;
+
+/** Gateway shop/public and VirtualService shop/web for `vsHost` bound to it, with Service web. */
+function revision(vsHost: string, metadata = ""): string {
+  return revisionOf(`${shopGateway()}---\n${webVirtualService({ hosts: vsHost, gateways: "public", metadata })}${serviceFor("web")}`);
 }
 
 interface Finding { rule: string; status: string; blocking: boolean; message: string; name: string | null }
@@ -79,7 +54,7 @@ describe("Istio's analyzers in the gate (category: routing)", () => {
   });
 
   it("keeps a finding that the head silences with galley.istio.io/analyze-suppress, and says the annotation is ignored", async () => {
-    const suppressed = "\n  annotations: { galley.istio.io/analyze-suppress: IST0132 }";
+    const suppressed = ", annotations: { galley.istio.io/analyze-suppress: IST0132 }";
     const { code, findings } = await check(revision("shop.example.com"), revision("api.example.com", suppressed));
     expect(code).toBe(1);
     expect(findings.map((f) => `${f.rule} ${f.status}`)).toEqual(["IST-132 new"]);
@@ -90,256 +65,119 @@ describe("Istio's analyzers in the gate (category: routing)", () => {
 /** One breakage per category of Istio's analyzers, and the same configuration made right. */
 interface CategoryCase { category: string; rule: string; broken: string; fixed: string }
 
-const serviceFor = (name: string): string => `---
-apiVersion: v1
-kind: Service
+/** DestinationRule shop/web with `tls` as its traffic policy's TLS settings, and Service web. */
+const destinationRule = (tls: string): string => `apiVersion: networking.istio.io/v1
+kind: DestinationRule
+metadata: { name: web, namespace: shop }
+spec:
+  host: web
+  trafficPolicy: { tls: ${tls} }
+${serviceFor("web")}`;
+
+/** ServiceEntry shop/db for an external TCP database; `addresses` lines stand after its hosts. */
+const serviceEntry = (addresses: string): string => `apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: { name: db, namespace: shop }
+spec:
+  hosts: [db.example.com]
+${addresses}  location: MESH_EXTERNAL
+  exportTo: ["."]
+  ports: [{ number: 5432, name: tcp-db, protocol: TCP }]
+  resolution: DNS
+`;
+
+/** EnvoyFilter shop/routes patching web's inbound HTTP routes with `operation`. */
+const envoyFilter = (operation: string): string => `apiVersion: networking.istio.io/v1alpha3
+kind: EnvoyFilter
+metadata: { name: routes, namespace: shop }
+spec:
+  workloadSelector: { labels: { app: web } }
+  configPatches:
+    - applyTo: HTTP_ROUTE
+      match: { context: SIDECAR_INBOUND }
+      patch: { operation: ${operation}, value: { name: extra } }
+`;
+
+/** A Sidecar of namespace shop without a workload selector, with `hosts` as its egress hosts. */
+const sidecar = (name: string, hosts: string): string => `apiVersion: networking.istio.io/v1
+kind: Sidecar
 metadata: { name: ${name}, namespace: shop }
 spec:
-  selector: { app: ${name} }
-  ports: [{ name: http, port: 80 }]
+  egress: [{ hosts: [${hosts}] }]
+`;
+
+/** Telemetry shop/logs with `entry` as its one access logging entry. */
+const telemetry = (entry: string): string => `apiVersion: telemetry.istio.io/v1
+kind: Telemetry
+metadata: { name: logs, namespace: shop }
+spec:
+  accessLogging: [${entry}]
+`;
+
+/** Routing on a JWT claim through Gateway shop/public; `authentication` documents stand before Service web. */
+const claimRouting = (authentication: string): string => `${shopGateway()}---
+${webVirtualService({ hosts: "shop.example.com", gateways: "public", match: '[{ headers: { "@request.auth.claims.group": { exact: admin } } }]' })}${authentication}${serviceFor("web")}`;
+
+/** Deployment shop/web whose pods run as `runAsUser`. */
+const deployment = (runAsUser: number): string => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      securityContext: { runAsUser: ${runAsUser} }
+      containers: [{ name: app, image: app:1 }]
+`;
+
+/** Pod shop/proxy whose one container, istio-proxy, runs `image`. */
+const proxyPod = (image: string): string => `apiVersion: v1
+kind: Pod
+metadata: { name: proxy, namespace: shop }
+spec:
+  containers: [{ name: istio-proxy, image: ${image} }]
+`;
+
+/** ExternalName Service shop/legacy whose one port is named `portName`. */
+const externalName = (portName: string): string => `apiVersion: v1
+kind: Service
+metadata: { name: legacy, namespace: shop }
+spec:
+  type: ExternalName
+  externalName: legacy.example.com
+  ports: [{ name: ${portName}, port: 80 }]
 `;
 
 const CATEGORIES: CategoryCase[] = [
-  {
-    category: "gateways (a Gateway that selects no proxy)",
-    rule: "IST-101",
-    broken: `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: public, namespace: shop }
-spec:
-  selector: { istio: no-such-gateway }
-  servers: [{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["shop.example.com"] }]
-`,
-    fixed: `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: public, namespace: shop }
-spec:
-  selector: { istio: ingressgateway }
-  servers: [{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["shop.example.com"] }]
-`,
-  },
-  {
-    category: "destination rules (TLS origination without a CA)",
-    rule: "IST-128",
-    broken: `apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: { name: web, namespace: shop }
-spec:
-  host: web
-  trafficPolicy: { tls: { mode: SIMPLE } }
-${serviceFor("web")}`,
-    fixed: `apiVersion: networking.istio.io/v1
-kind: DestinationRule
-metadata: { name: web, namespace: shop }
-spec:
-  host: web
-  trafficPolicy: { tls: { mode: SIMPLE, caCertificates: /etc/certs/ca.pem } }
-${serviceFor("web")}`,
-  },
-  {
-    category: "service entries (a TCP port without addresses)",
-    rule: "IST-134",
-    broken: `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: { name: db, namespace: shop }
-spec:
-  hosts: [db.example.com]
-  location: MESH_EXTERNAL
-  exportTo: ["."]
-  ports: [{ number: 5432, name: tcp-db, protocol: TCP }]
-  resolution: DNS
-`,
-    fixed: `apiVersion: networking.istio.io/v1
-kind: ServiceEntry
-metadata: { name: db, namespace: shop }
-spec:
-  hosts: [db.example.com]
-  addresses: [240.0.0.10]
-  location: MESH_EXTERNAL
-  exportTo: ["."]
-  ports: [{ number: 5432, name: tcp-db, protocol: TCP }]
-  resolution: DNS
-`,
-  },
-  {
-    category: "envoy filters (an ADD Istio ignores)",
-    rule: "IST-153",
-    broken: `apiVersion: networking.istio.io/v1alpha3
-kind: EnvoyFilter
-metadata: { name: routes, namespace: shop }
-spec:
-  workloadSelector: { labels: { app: web } }
-  configPatches:
-    - applyTo: HTTP_ROUTE
-      match: { context: SIDECAR_INBOUND }
-      patch: { operation: ADD, value: { name: extra } }
-`,
-    fixed: `apiVersion: networking.istio.io/v1alpha3
-kind: EnvoyFilter
-metadata: { name: routes, namespace: shop }
-spec:
-  workloadSelector: { labels: { app: web } }
-  configPatches:
-    - applyTo: HTTP_ROUTE
-      match: { context: SIDECAR_INBOUND }
-      patch: { operation: MERGE, value: { name: extra } }
-`,
-  },
+  { category: "gateways (a Gateway that selects no proxy)", rule: "IST-101", broken: shopGateway("no-such-gateway"), fixed: shopGateway() },
+  { category: "destination rules (TLS origination without a CA)", rule: "IST-128", broken: destinationRule("{ mode: SIMPLE }"), fixed: destinationRule("{ mode: SIMPLE, caCertificates: /etc/certs/ca.pem }") },
+  { category: "service entries (a TCP port without addresses)", rule: "IST-134", broken: serviceEntry(""), fixed: serviceEntry("  addresses: [240.0.0.10]\n") },
+  { category: "envoy filters (an ADD Istio ignores)", rule: "IST-153", broken: envoyFilter("ADD"), fixed: envoyFilter("MERGE") },
   {
     category: "sidecars (two without a workload selector in one namespace)",
     rule: "IST-111",
-    broken: `apiVersion: networking.istio.io/v1
-kind: Sidecar
-metadata: { name: default, namespace: shop }
-spec:
-  egress: [{ hosts: ["./*"] }]
----
-apiVersion: networking.istio.io/v1
-kind: Sidecar
-metadata: { name: other, namespace: shop }
-spec:
-  egress: [{ hosts: ["./*", "istio-system/*"] }]
-`,
-    fixed: `apiVersion: networking.istio.io/v1
-kind: Sidecar
-metadata: { name: default, namespace: shop }
-spec:
-  egress: [{ hosts: ["./*", "istio-system/*"] }]
-`,
+    broken: `${sidecar("default", '"./*"')}---\n${sidecar("other", '"./*", "istio-system/*"')}`,
+    fixed: sidecar("default", '"./*", "istio-system/*"'),
   },
-  {
-    category: "telemetry (access logging without a provider)",
-    rule: "IST-157",
-    broken: `apiVersion: telemetry.istio.io/v1
-kind: Telemetry
-metadata: { name: logs, namespace: shop }
-spec:
-  accessLogging: [{ filter: { expression: "response.code >= 400" } }]
-`,
-    fixed: `apiVersion: telemetry.istio.io/v1
-kind: Telemetry
-metadata: { name: logs, namespace: shop }
-spec:
-  accessLogging: [{ providers: [{ name: envoy }], filter: { expression: "response.code >= 400" } }]
-`,
-  },
+  { category: "telemetry (access logging without a provider)", rule: "IST-157", broken: telemetry('{ filter: { expression: "response.code >= 400" } }'), fixed: telemetry('{ providers: [{ name: envoy }], filter: { expression: "response.code >= 400" } }') },
   {
     category: "authentication (JWT claim routing at a gateway no RequestAuthentication covers)",
     rule: "IST-149",
-    broken: `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: public, namespace: shop }
-spec:
-  selector: { istio: ingressgateway }
-  servers: [{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["shop.example.com"] }]
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: web, namespace: shop }
-spec:
-  hosts: [shop.example.com]
-  gateways: [public]
-  http:
-    - match: [{ headers: { "@request.auth.claims.group": { exact: admin } } }]
-      route: [{ destination: { host: web } }]
-${serviceFor("web")}`,
-    fixed: `apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: public, namespace: shop }
-spec:
-  selector: { istio: ingressgateway }
-  servers: [{ port: { number: 80, name: http, protocol: HTTP }, hosts: ["shop.example.com"] }]
----
-apiVersion: networking.istio.io/v1
-kind: VirtualService
-metadata: { name: web, namespace: shop }
-spec:
-  hosts: [shop.example.com]
-  gateways: [public]
-  http:
-    - match: [{ headers: { "@request.auth.claims.group": { exact: admin } } }]
-      route: [{ destination: { host: web } }]
----
+    broken: claimRouting(""),
+    fixed: claimRouting(`---
 apiVersion: security.istio.io/v1
 kind: RequestAuthentication
 metadata: { name: ingress-jwt, namespace: istio-system }
 spec:
   selector: { matchLabels: { istio: ingressgateway } }
   jwtRules: [{ issuer: "https://issuer.example.com" }]
-${serviceFor("web")}`,
+`),
   },
-  {
-    category: "workloads (an application running as the proxy's UID)",
-    rule: "IST-144",
-    broken: `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: shop }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      securityContext: { runAsUser: 1337 }
-      containers: [{ name: app, image: app:1 }]
-`,
-    fixed: `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: web, namespace: shop }
-spec:
-  selector: { matchLabels: { app: web } }
-  template:
-    metadata: { labels: { app: web } }
-    spec:
-      securityContext: { runAsUser: 1000 }
-      containers: [{ name: app, image: app:1 }]
-`,
-  },
-  {
-    category: "injection (a Pod written with the injector's placeholder image)",
-    rule: "IST-147",
-    broken: `apiVersion: v1
-kind: Pod
-metadata: { name: proxy, namespace: shop }
-spec:
-  containers: [{ name: istio-proxy, image: auto }]
-`,
-    fixed: `apiVersion: v1
-kind: Pod
-metadata: { name: proxy, namespace: shop }
-spec:
-  containers: [{ name: istio-proxy, image: "docker.io/istio/proxyv2:1.30.3" }]
-`,
-  },
-  {
-    category: "services (an ExternalName Service port named tcp)",
-    rule: "IST-150",
-    broken: `apiVersion: v1
-kind: Service
-metadata: { name: legacy, namespace: shop }
-spec:
-  type: ExternalName
-  externalName: legacy.example.com
-  ports: [{ name: tcp, port: 80 }]
-`,
-    fixed: `apiVersion: v1
-kind: Service
-metadata: { name: legacy, namespace: shop }
-spec:
-  type: ExternalName
-  externalName: legacy.example.com
-  ports: [{ name: http, port: 80 }]
-`,
-  },
+  { category: "workloads (an application running as the proxy's UID)", rule: "IST-144", broken: deployment(1337), fixed: deployment(1000) },
+  { category: "injection (a Pod written with the injector's placeholder image)", rule: "IST-147", broken: proxyPod("auto"), fixed: proxyPod('"docker.io/istio/proxyv2:1.30.3"') },
+  { category: "services (an ExternalName Service port named tcp)", rule: "IST-150", broken: externalName("tcp"), fixed: externalName("http") },
 ];
-
-function revisionOf(text: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "meshgate-ist-"));
-  temporary.push(dir);
-  mkdirSync(join(dir, ".github"));
-  writeFileSync(join(dir, ".github/meshgate.yml"), CONFIG);
-  writeFileSync(join(dir, "mesh.yaml"), text);
-  return dir;
-}
 
 describe.each(CATEGORIES.map((c) => [c.category, c] as const))("Istio's analyzers in the gate (category: %s)", (_, { rule, broken, fixed }) => {
   it(`fails a change that introduces the breakage, as new ${rule}`, async () => {
