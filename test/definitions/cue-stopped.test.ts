@@ -6,23 +6,9 @@ import { RenderMemo } from "../../src/core/render/render-memo.js";
 import { renderSnapshot } from "../../src/core/render/render-snapshot.js";
 import { startCueEvaluator } from "../../src/cue/start-cue-evaluator.js";
 import { appWithTraits } from "../support/render.js";
+import { authorizationPolicyTrait } from "../support/trait-definition.js";
 
-const DEFINITION = `apiVersion: core.oam.dev/v1beta1
-kind: TraitDefinition
-metadata: { name: open-door }
-spec:
-  schematic:
-    cue:
-      template: |
-        outputs: policy: {
-        	apiVersion: "security.istio.io/v1"
-        	kind:       "AuthorizationPolicy"
-        	metadata: name: "\\(context.name)-open"
-        	spec: {action: "ALLOW", rules: [{}]}
-        }
-`;
-
-const files = new Map([["app.yaml", appWithTraits("- type: open-door")], ["definitions/open-door.yaml", DEFINITION]]);
+const files = new Map([["app.yaml", appWithTraits("- type: open-door")], ["definitions/open-door.yaml", authorizationPolicyTrait("open-door", "open")]]);
 
 /** An evaluator whose runtime died: every call says so. */
 const dead: CueEvaluator = {

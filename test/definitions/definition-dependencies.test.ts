@@ -6,44 +6,22 @@ import { renderSnapshot } from "../../src/core/render/render-snapshot.js";
 import type { RenderResult, Resource } from "../../src/core/types.js";
 import { startCueEvaluator } from "../../src/cue/start-cue-evaluator.js";
 import { appWithTraits } from "../support/render.js";
+import { authorizationPolicyTrait, traitDefinition } from "../support/trait-definition.js";
 
-/** A trait rendering AuthorizationPolicy C-<suffix> that allows `action`. */
-const trait = (name: string, suffix: string, action = "ALLOW"): string => `apiVersion: core.oam.dev/v1beta1
-kind: TraitDefinition
-metadata: { name: ${name} }
-spec:
-  schematic:
-    cue:
-      template: |
-        outputs: policy: {
-        	apiVersion: "security.istio.io/v1"
-        	kind:       "AuthorizationPolicy"
-        	metadata: name: "\\(context.name)-${suffix}"
-        	spec: {action: "${action}", rules: [{}]}
-        }
-`;
-
-const MTLS_TRAIT = `apiVersion: core.oam.dev/v1beta1
-kind: TraitDefinition
-metadata: { name: mtls }
-spec:
-  schematic:
-    cue:
-      template: |
-        outputs: peer: {
-        	apiVersion: "security.istio.io/v1"
-        	kind:       "PeerAuthentication"
-        	metadata: name: context.name
-        	spec: mtls: mode: "PERMISSIVE"
-        }
-`;
+const MTLS_TRAIT = traitDefinition("mtls", `outputs: peer: {
+\tapiVersion: "security.istio.io/v1"
+\tkind:       "PeerAuthentication"
+\tmetadata: name: context.name
+\tspec: mtls: mode: "PERMISSIVE"
+}
+`);
 
 const repository = {
   "apps/door.yaml": appWithTraits("- type: open-door", { name: "door" }),
   "apps/mesh.yaml": appWithTraits("- type: mtls\n  properties:\n    mode: STRICT", { name: "mesh" }),
   "apps/gate.yaml": appWithTraits("- type: side-gate", { name: "gate" }),
-  "definitions/open-door.yaml": trait("open-door", "open"),
-  "definitions/side-gate.yaml": trait("side-gate", "side"),
+  "definitions/open-door.yaml": authorizationPolicyTrait("open-door", "open"),
+  "definitions/side-gate.yaml": authorizationPolicyTrait("side-gate", "side"),
 };
 
 let evaluations: DefinitionEvaluations;
@@ -83,7 +61,7 @@ describe("a file's render is kept while the definitions of the types it uses are
 
     // An edit of side-gate, which door and mesh do not use: their renders are the ones held,
     // and no CUE evaluation is made for them; gate and the edited file are rendered again.
-    const edited = { ...repository, "definitions/side-gate.yaml": trait("side-gate", "side", "DENY") };
+    const edited = { ...repository, "definitions/side-gate.yaml": authorizationPolicyTrait("side-gate", "side", "DENY") };
     const second = render(edited);
     expect(second.made).toBe(2);
     expect(second.evaluated).toBe(1);
@@ -93,7 +71,7 @@ describe("a file's render is kept while the definitions of the types it uses are
     expect(of(second.result, "gate").filter((r) => r.object.kind === "AuthorizationPolicy").map((r) => r.object.spec?.action)).toEqual(["DENY"]);
 
     // An edit of open-door, which door uses: door is rendered again, with the definition's new output.
-    const third = render({ ...edited, "definitions/open-door.yaml": trait("open-door", "opened") });
+    const third = render({ ...edited, "definitions/open-door.yaml": authorizationPolicyTrait("open-door", "opened") });
     expect(third.made).toBe(2);
     expect(third.evaluated).toBe(1);
     expect(of(third.result, "door").filter((r) => r.object.kind === "AuthorizationPolicy").map((r) => r.object.metadata.name)).toEqual(["door-opened"]);
