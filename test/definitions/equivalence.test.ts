@@ -1,5 +1,4 @@
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { cpSync } from "node:fs";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { defaultConfig } from "../../src/core/config/config.js";
@@ -11,6 +10,8 @@ import type { RenderResult } from "../../src/core/types.js";
 import { startCueEvaluator } from "../../src/cue/start-cue-evaluator.js";
 import { runCli } from "../support/cli.js";
 import { appWithTraits } from "../support/render.js";
+import { tempTree } from "../support/temp-tree.js";
+import { traitDefinition } from "../support/trait-definition.js";
 import { SHIPPED_COMPONENT_TYPES, SHIPPED_TRAIT_TYPES, shippedDefinitions, traitFixtures } from "./equivalence-fixtures.js";
 
 const config = defaultConfig();
@@ -108,18 +109,11 @@ describe("a trait that renders the component's Service C, on a component of a re
   }, 30_000);
 
   it("a repository trait's Service C replaces it too, and only a Service named after the component does", () => {
-    const definition = `apiVersion: core.oam.dev/v1beta1
-kind: TraitDefinition
-metadata: { name: own-service }
-spec:
-  schematic:
-    cue:
-      template: |
-        outputs: {
-        \tsvc: {apiVersion: "v1", kind: "Service", metadata: name: context.name, spec: {selector: app: context.name, ports: [{name: "tcp-8080", port: 8080}]}}
-        \tother: {apiVersion: "v1", kind: "Service", metadata: name: "\\(context.name)-admin", spec: {selector: app: context.name, ports: [{name: "http-9000", port: 9000}]}}
-        }
-`;
+    const definition = traitDefinition("own-service", `outputs: {
+\tsvc: {apiVersion: "v1", kind: "Service", metadata: name: context.name, spec: {selector: app: context.name, ports: [{name: "tcp-8080", port: 8080}]}}
+\tother: {apiVersion: "v1", kind: "Service", metadata: name: "\\(context.name)-admin", spec: {selector: app: context.name, ports: [{name: "http-9000", port: 9000}]}}
+}
+`);
     const files = new Map([["app.yaml", appWithTraits("- type: own-service")], ["definitions/own-service.yaml", definition], ...Object.entries(definitions)]);
     const result = renderSnapshot({ files }, config, new RenderMemo(), evaluations);
     expect(errors(result)).toEqual([]);
@@ -138,24 +132,20 @@ function permutations<T>(items: readonly T[]): T[][] {
 
 describe("meshgate render of the example with meshgate's definitions copied into it", () => {
   it("gives the same resources as without: the definitions override the native renderers with the same render", async () => {
-    const root = mkdtempSync(join(tmpdir(), "meshgate-shop-definitions-"));
-    try {
-      cpSync("examples/shop", root, { recursive: true });
-      cpSync("definitions", join(root, "definitions"), { recursive: true });
-      const objects = (stdout: string): unknown[] =>
-        (JSON.parse(stdout) as { resources: (Record<string, unknown> & { apiVersion: string })[] }).resources
-          .filter((r) => !r.apiVersion.startsWith("core.oam.dev/"))
-          .map((r) => Object.fromEntries(Object.entries(r).filter(([key]) => key !== "source" && key !== "sources")));
-      const native = await runCli(["render", "examples/shop", "--format", "json"]);
-      const withDefinitions = await runCli(["render", root, "--format", "json"]);
-      expect(withDefinitions.code).toBe(0);
-      expect(objects(native.stdout).length).toBeGreaterThan(20);
-      expect(objects(withDefinitions.stdout)).toEqual(objects(native.stdout));
-      // Rendered by the definitions, not by meshgate's renderers of the same names.
-      const sources = (JSON.parse(withDefinitions.stdout) as { resources: { kind: string; source: { app?: string; definition?: { name: string } } }[] }).resources;
-      expect(sources.filter((r) => r.source.app !== undefined && r.source.definition === undefined).map((r) => r.kind)).toEqual([]);
-    } finally {
-      rmSync(root, { recursive: true, force: true });
-    }
+    const root = tempTree();
+    cpSync("examples/shop", root, { recursive: true });
+    cpSync("definitions", join(root, "definitions"), { recursive: true });
+    const objects = (stdout: string): unknown[] =>
+      (JSON.parse(stdout) as { resources: (Record<string, unknown> & { apiVersion: string })[] }).resources
+        .filter((r) => !r.apiVersion.startsWith("core.oam.dev/"))
+        .map((r) => Object.fromEntries(Object.entries(r).filter(([key]) => key !== "source" && key !== "sources")));
+    const native = await runCli(["render", "examples/shop", "--format", "json"]);
+    const withDefinitions = await runCli(["render", root, "--format", "json"]);
+    expect(withDefinitions.code).toBe(0);
+    expect(objects(native.stdout).length).toBeGreaterThan(20);
+    expect(objects(withDefinitions.stdout)).toEqual(objects(native.stdout));
+    // Rendered by the definitions, not by meshgate's renderers of the same names.
+    const sources = (JSON.parse(withDefinitions.stdout) as { resources: { kind: string; source: { app?: string; definition?: { name: string } } }[] }).resources;
+    expect(sources.filter((r) => r.source.app !== undefined && r.source.definition === undefined).map((r) => r.kind)).toEqual([]);
   }, 60_000);
 });
