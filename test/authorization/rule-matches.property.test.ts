@@ -6,6 +6,7 @@ import { ruleMatches, type AuthorizationAction } from "../../src/core/authorizat
 import { ruleReach } from "../../src/core/authorization/rule-reach.js";
 import { coversEvery } from "../../src/core/authorization/string-pattern.js";
 import type { JsonObject, JsonValue } from "../../src/core/types.js";
+import { PROPERTY_TIMEOUT_MS } from "../support/property-timeout.js";
 
 // A direct, slow reading of Istio's AuthorizationPolicy matching, written apart from the model:
 // patterns become regular expressions, addresses become bit strings, and every field is looked
@@ -176,7 +177,7 @@ const rule: fc.Arbitrary<JsonObject> = fc.record(
 const action = fc.constantFrom<AuthorizationAction>("ALLOW", "DENY");
 
 describe("the authorization model", () => {
-  it("matches a request exactly when a direct evaluation of Istio's rules does", () => {
+  it("matches a request exactly when a direct evaluation of Istio's rules does", { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(rule, action, request, (r, a, req) => {
         expect(ruleMatches({ rule: r, action: a, request: req })).toBe(slowMatches(r, a, req));
@@ -185,7 +186,7 @@ describe("the authorization model", () => {
     );
   });
 
-  it("says an ALLOW rule matches every request only when every caller's request to any path does", () => {
+  it("says an ALLOW rule matches every request only when every caller's request to any path does", { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(rule, request, principal.filter((p) => p.startsWith(`${TD}/`)), (r, req, peer) => {
         const reach = ruleReach({ rule: r, action: "ALLOW", context: { trustDomain: TD, ports: [8080, 9090], protocol: "http" } });
@@ -203,7 +204,7 @@ describe("the authorization model", () => {
     );
   });
 
-  it("says a rule needs a token only when no request without one matches", () => {
+  it("says a rule needs a token only when no request without one matches", { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(rule, request, (r, req) => {
         if (!ruleReach({ rule: r, action: "ALLOW", context: { trustDomain: TD, ports: [8080], protocol: "http" } }).needsToken) return;
@@ -215,7 +216,7 @@ describe("the authorization model", () => {
     );
   });
 
-  it("says a DENY rule rejects every tokenless request only when it matches every one of them", () => {
+  it("says a DENY rule rejects every tokenless request only when it matches every one of them", { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(rule, request, (r, req) => {
         if (!ruleReach({ rule: r, action: "DENY", context: { trustDomain: TD, ports: [8080, 9090], protocol: "http" } }).everyTokenless) return;
@@ -262,7 +263,7 @@ describe("coverage of patterns and address blocks", () => {
   };
   const piece = fc.stringMatching(/^[ab]{1,3}$/);
 
-  it("covers every string exactly when brute force says so (prefix families, suffix families)", () => {
+  it("covers every string exactly when brute force says so (prefix families, suffix families)", { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(fc.array(fc.oneof(piece, piece.map((s) => `${s}*`)), { maxLength: 8 }), fc.boolean(), (list, reverse) => {
         const patterns = reverse ? list.map((p) => (p.endsWith("*") ? `*${p.slice(0, -1)}` : p)) : list;
@@ -273,7 +274,7 @@ describe("coverage of patterns and address blocks", () => {
     );
   });
 
-  it("covers the IPv4 space exactly when every /4 block is inside one of the blocks", () => {
+  it("covers the IPv4 space exactly when every /4 block is inside one of the blocks", { timeout: PROPERTY_TIMEOUT_MS }, () => {
     fc.assert(
       fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 4 })), { maxLength: 12 }), (blocks) => {
         const cidrs = blocks.map(([n, len]) => `${(n << 4) & (len === 0 ? 0 : (0xff << (8 - len)) & 0xff)}.0.0.0/${len}`);

@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { readManifestFile } from "../../src/core/manifests/read-manifests.js";
 import type { Diagnostic } from "../../src/core/types.js";
+import { PROPERTY_TIMEOUT_MS } from "../support/property-timeout.js";
 import { renderFiles } from "../support/render.js";
 
 /**
@@ -61,8 +62,6 @@ function emit(value: Tree, choices: readonly number[]): string {
   return go(value);
 }
 
-/** Hundreds of generated inputs each: their time is the machine's load, not what the test asserts. */
-const PROPERTY_TIMEOUT_MS = 120_000;
 const RUNS = { numRuns: 150 };
 
 describe("the manifest reader, on any input", () => {
