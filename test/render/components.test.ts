@@ -1,20 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { errorsOf, ofKind, renderFiles, yamlOf } from "../support/render.js";
-
-const app = (components: string): string => `apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: shop
-  namespace: shop
-spec:
-  components:
-${components.replace(/^/gm, "    ").trimEnd()}
-`;
+import { appWithComponents, errorsOf, ofKind, renderFiles, yamlOf } from "../support/render.js";
 
 describe("webservice component", () => {
   it("renders a ServiceAccount, a protocol-named Service and a Deployment skeleton", () => {
     const result = renderFiles({
-      "shop.yaml": app(`- name: frontend
+      "shop.yaml": appWithComponents(`- name: frontend
   type: webservice
   properties:
     image: ghcr.io/acme/frontend:1.4.2
@@ -114,7 +104,7 @@ describe("webservice component", () => {
 
   it("accepts KubeVela's single `port` and properties meshgate does not read", () => {
     const result = renderFiles({
-      "shop.yaml": app(`- name: api
+      "shop.yaml": appWithComponents(`- name: api
   type: webservice
   properties:
     image: ghcr.io/acme/api:2.0.0
@@ -131,7 +121,7 @@ describe("webservice component", () => {
 
   it("renders, for ports[].expose, KubeVela's Service C of the exposed ports only, of exposeType, and the container all of them", () => {
     const result = renderFiles({
-      "shop.yaml": app(`- name: api
+      "shop.yaml": appWithComponents(`- name: api
   type: webservice
   properties:
     image: ghcr.io/acme/api:2.0.0
@@ -154,13 +144,13 @@ describe("webservice component", () => {
   });
 
   it("renders no Service for a webservice without ports", () => {
-    const result = renderFiles({ "shop.yaml": app("- name: api\n  type: webservice\n  properties: { image: busybox }") });
+    const result = renderFiles({ "shop.yaml": appWithComponents("- name: api\n  type: webservice\n  properties: { image: busybox }") });
     expect(result.resources.map((r) => r.object.kind)).toEqual(["Deployment", "ServiceAccount"]);
   });
 
   it("reports a missing image and a port of the wrong type at their lines", () => {
     const result = renderFiles({
-      "shop.yaml": app(`- name: api
+      "shop.yaml": appWithComponents(`- name: api
   type: webservice
   properties:
     ports:
@@ -176,7 +166,7 @@ describe("webservice component", () => {
 
 describe("worker component", () => {
   it("renders a ServiceAccount and a Deployment, and no Service", () => {
-    const result = renderFiles({ "jobs.yaml": app("- name: mailer\n  type: worker\n  properties: { image: ghcr.io/acme/mailer:1.0.0 }") });
+    const result = renderFiles({ "jobs.yaml": appWithComponents("- name: mailer\n  type: worker\n  properties: { image: ghcr.io/acme/mailer:1.0.0 }") });
     expect(result.diagnostics).toEqual([]);
     expect(result.resources.map((r) => `${r.object.kind}/${r.object.metadata.name}`)).toEqual(["Deployment/mailer", "ServiceAccount/mailer"]);
     expect(ofKind(result, "Deployment")[0]?.object.spec).toEqual({
@@ -192,7 +182,7 @@ describe("worker component", () => {
 describe("k8s-objects component", () => {
   it("passes objects through, in the Application's namespace, with the OAM labels, at their own lines", () => {
     const result = renderFiles({
-      "raw.yaml": app(`- name: legacy
+      "raw.yaml": appWithComponents(`- name: legacy
   type: k8s-objects
   properties:
     objects:
@@ -224,7 +214,7 @@ describe("k8s-objects component", () => {
 
   it("reports an object without kind, and still renders the others", () => {
     const result = renderFiles({
-      "raw.yaml": app(`- name: legacy
+      "raw.yaml": appWithComponents(`- name: legacy
   type: k8s-objects
   properties:
     objects:
@@ -242,7 +232,7 @@ describe("k8s-objects component", () => {
 describe("unknown component types", () => {
   it("render no workload, with a notice, and their traits still render", () => {
     const result = renderFiles({
-      "app.yaml": app(`- name: model
+      "app.yaml": appWithComponents(`- name: model
   type: model-serving
   properties: { protocol: tensorflow }
   traits:

@@ -1,23 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { ofKind, renderFiles } from "../../support/render.js";
+import { appWithComponents, ofKind, renderFiles } from "../../support/render.js";
 
+/** The Application `shop` of one webservice component `web` (port 8080) with the given traits. */
 function app(traits: string): Record<string, string> {
   return {
-    "app.yaml": `apiVersion: core.oam.dev/v1beta1
-kind: Application
-metadata:
-  name: shop
-  namespace: shop
-spec:
-  components:
-    - name: web
-      type: webservice
-      properties:
-        image: example/web:1
-        port: 8080
-      traits:
-${traits.replace(/^/gm, "        ").trimEnd()}
-`,
+    "app.yaml": appWithComponents(`- name: web
+  type: webservice
+  properties:
+    image: example/web:1
+    port: 8080
+  traits:
+${traits.replace(/^/gm, "    ")}`),
   };
 }
 
