@@ -30,6 +30,19 @@ metadata: { name: api, namespace: shop }
 spec:
 ${spec}`;
 
+/** Gateway edge/public serving `host` over HTTPS. */
+const gateway = (host: string): string => `
+apiVersion: networking.istio.io/v1
+kind: Gateway
+metadata: { name: public, namespace: edge }
+spec:
+  selector: { istio: ingressgateway }
+  servers:
+    - port: { number: 443, name: https, protocol: HTTPS }
+      hosts: ["${host}"]
+      tls: { mode: SIMPLE, credentialName: cert }
+`;
+
 const waiver = (extra: Partial<Waiver> = {}): Waiver => ({
   rule: "MTLS-002",
   resource: { kind: "PeerAuthentication", namespace: "shop", name: "legacy" },
@@ -85,17 +98,6 @@ describe("a pre-existing finding", () => {
   });
 
   it("is new when a host was widened into a wildcard", () => {
-    const gateway = (host: string): string => `
-apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: public, namespace: edge }
-spec:
-  selector: { istio: ingressgateway }
-  servers:
-    - port: { number: 443, name: https, protocol: HTTPS }
-      hosts: ["${host}"]
-      tls: { mode: SIMPLE, credentialName: cert }
-`;
     const classified = classify({ rule: "EDGE-003", base: gateway("*.shop.example.com"), head: gateway("*") });
     expect(classified.map((f) => f.status)).toEqual(["new"]);
   });
@@ -131,17 +133,6 @@ describe("a waiver", () => {
   });
 
   it("stops covering a finding whose host was widened into a wildcard", () => {
-    const gateway = (host: string): string => `
-apiVersion: networking.istio.io/v1
-kind: Gateway
-metadata: { name: public, namespace: edge }
-spec:
-  selector: { istio: ingressgateway }
-  servers:
-    - port: { number: 443, name: https, protocol: HTTPS }
-      hosts: ["${host}"]
-      tls: { mode: SIMPLE, credentialName: cert }
-`;
     const edgeWaiver = waiver({ rule: "EDGE-003", resource: { kind: "Gateway", namespace: "edge", name: "public" } });
     const base = gateway("*.shop.example.com");
     expect(classify({ rule: "EDGE-003", base, head: base, waivers: [edgeWaiver] }).map((f) => f.status)).toEqual(["waived"]);
