@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
 import { git } from "../support/git.js";
+import { reviewsFile } from "../support/reviews-file.js";
 import { tempTree } from "../support/temp-tree.js";
 
 interface CheckJsonOutput {
@@ -65,22 +66,9 @@ describe("meshgate check on the example", () => {
 });
 
 describe("meshgate check --reviews", () => {
-  const reviews = (overrides: Record<string, unknown> = {}): string => {
-    const dir = tempTree();
-    const file = join(dir, "reviews.json");
-    writeFileSync(file, JSON.stringify({
-      author: "maria",
-      headSha: "b2",
-      commits: [{ sha: "b2", parents: 1, author: "maria", committer: "maria" }],
-      reviews: [
-        { reviewer: "li", state: "APPROVED", commitId: "b2", submittedAt: "2026-11-28T10:00:00Z" },
-      ],
-      permissions: { li: "write", sam: "write" },
-      teams: { "acme/payments": ["li"], "acme/platform": ["li"], "acme/storefront": ["li"], "acme/catalog": ["li"], "acme/security": ["sam"] },
-      ...overrides,
-    }));
-    return file;
-  };
+  // li is in every team that owns the example's files; sam alone is the security team.
+  const teams = { "acme/payments": ["li"], "acme/platform": ["li"], "acme/storefront": ["li"], "acme/catalog": ["li"], "acme/security": ["sam"] };
+  const reviews = (overrides: Record<string, unknown> = {}): string => reviewsFile({ teams, ...overrides });
 
   it("evaluates the approval rules, naming who approved and who is still needed", async () => {
     const run = await runCli(["check", "--base", "examples/shop", "--head", "examples/shop-pr", "--format", "json", "--reviews", reviews(), ...NOW]);

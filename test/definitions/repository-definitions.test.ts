@@ -1,7 +1,8 @@
-import { readFileSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
+import { reviewsFile } from "../support/reviews-file.js";
 import { tempTree } from "../support/temp-tree.js";
 
 const FIXTURES = join(import.meta.dirname, "fixtures");
@@ -73,16 +74,7 @@ describe("a repository TraitDefinition that renders a Gateway and a VirtualServi
   });
 
   it("needs the security team's approval for the edit of the definition (CHG-002)", async () => {
-    const reviews = join(tempTree({}), "reviews.json");
-    writeFileSync(reviews, JSON.stringify({
-      author: "maria",
-      headSha: "b2",
-      commits: [{ sha: "b2", parents: 1, author: "maria", committer: "maria" }],
-      reviews: [{ reviewer: "li", state: "APPROVED", commitId: "b2", submittedAt: "2026-11-28T10:00:00Z" }],
-      permissions: { li: "write", sam: "write" },
-      teams: { "acme/security": ["sam"] },
-    }));
-    const { output } = await check("definition-drops-tls", ["--reviews", reviews]);
+    const { output } = await check("definition-drops-tls", ["--reviews", reviewsFile()]);
     const security = output.approvals.filter((a) => a.rule === "CHG-002" && a.description.includes("TraitDefinition"));
     expect(security.map((a) => a.status)).toEqual(["pending"]);
     expect(security[0]?.description).toContain("@acme/security");

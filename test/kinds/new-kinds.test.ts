@@ -1,7 +1,6 @@
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { runCli } from "../support/cli.js";
+import { reviewsFile } from "../support/reviews-file.js";
 import { tempTree } from "../support/temp-tree.js";
 
 /**
@@ -67,16 +66,7 @@ function pullRequest(files: Record<string, string>, config = CONFIG): { base: st
   const base = tempTree({ ...BASE, ".github/meshgate.yml": config });
   const head = tempTree({ ...BASE, ".github/meshgate.yml": config, ...files });
   // One approval, from a developer: the security team has not approved.
-  const reviews = join(base, "reviews.json");
-  writeFileSync(reviews, JSON.stringify({
-    author: "maria",
-    headSha: "h1",
-    commits: [{ sha: "h1", parents: 1, author: "maria", committer: "maria" }],
-    reviews: [{ reviewer: "li", state: "APPROVED", commitId: "h1", submittedAt: "2026-11-28T10:00:00Z" }],
-    permissions: { li: "write", sam: "write" },
-    teams: { "acme/security": ["sam"] },
-  }));
-  return { base, head, reviews };
+  return { base, head, reviews: reviewsFile() };
 }
 
 interface CheckJson {
