@@ -2,25 +2,13 @@ import { describe, expect, it } from "vitest";
 import { defaultConfig } from "../../src/core/config/config.js";
 import { diffRenders } from "../../src/core/diff/diff-renders.js";
 import { renderSnapshot } from "../../src/core/render/render-snapshot.js";
+import { deployment } from "./diff-fixture.js";
 
 // Authorization notes judged by the model: each disguised form of "allow more" and its
 // narrowed form, a change that is both, one with no effect, scope from the root namespace and
 // from targetRefs, and a policy that selects nothing.
 
-function workload(name: string, namespace = "shop"): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${name}, namespace: ${namespace} }
-spec:
-  selector: { matchLabels: { app: ${name} } }
-  template:
-    metadata: { labels: { app: ${name} } }
-    spec:
-      containers: [{ name: ${name}, image: "registry.example.com/${name}:1", ports: [{ containerPort: 8080, name: http }] }]
-`;
-}
-
-const WORKLOADS = [workload("catalog"), workload("orders"), workload("ledger", "finance")].join("---\n");
+const WORKLOADS = [deployment("catalog"), deployment("orders"), deployment("ledger", "finance")].join("---\n");
 
 function policy(params: { name?: string; namespace?: string; selector?: string | null; action?: string; rules: string; targetRefs?: string }): string {
   const { name = "catalog-allow", namespace = "shop", selector = "app: catalog", action = "ALLOW", rules, targetRefs } = params;

@@ -31,3 +31,17 @@ export function diffFixture(name: string, options: { reverse?: boolean } = {}): 
 export function noteLines(changeSet: ChangeSet): string[] {
   return changeSet.changes.flatMap((c) => c.notes.map((n) => `${n.severity} ${n.effect} ${n.kind}: ${n.message}`));
 }
+
+/** Deployment `<namespace>/<name>` whose pods, labelled `app: <name>`, serve http on port 8080. */
+export function deployment(name: string, namespace = "shop"): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: ${namespace} }
+spec:
+  selector: { matchLabels: { app: ${name} } }
+  template:
+    metadata: { labels: { app: ${name} } }
+    spec:
+      containers: [{ name: ${name}, image: "registry.example.com/${name}:1", ports: [{ containerPort: 8080, name: http }] }]
+`;
+}

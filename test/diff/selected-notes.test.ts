@@ -1,23 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { diffRenders } from "../../src/core/diff/diff-renders.js";
 import { renderFiles } from "../support/render.js";
-import { noteLines } from "./diff-fixture.js";
+import { deployment, noteLines } from "./diff-fixture.js";
 
 // Notes of the four policy kinds MESH-006 judges come from what each version selects: a version
 // that selects no workload is said to have no effect, never to protect or require anything.
-
-function deployment(app: string): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: ${app}, namespace: shop }
-spec:
-  selector: { matchLabels: { app: ${app} } }
-  template:
-    metadata: { labels: { app: ${app} } }
-    spec:
-      containers: [{ name: ${app}, image: "registry.example.com/${app}:1", ports: [{ containerPort: 8080, name: http }] }]
-`;
-}
 
 const HEADER = (kind: string, group: string) => `apiVersion: ${group}/v1\nkind: ${kind}\nmetadata: { name: guard, namespace: shop }\nspec:\n`;
 
