@@ -1,9 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { check, cleanApp, findingsOf, STRICT_MESH } from "../support/check.js";
+import { check, cleanApp, findingsOf, permissiveApp, STRICT_MESH } from "../support/check.js";
 
 const mesh = { "mesh/defaults.yaml": STRICT_MESH };
-const permissive = (name: string): string => cleanApp(name).replace("        - type: mtls\n", "        - type: mtls\n          properties: { mode: PERMISSIVE }\n");
-
 describe("evaluate: findings on both sides", () => {
   it("passes a clean change with no mesh effect, and says so", () => {
     const files = { ...mesh, "apps/catalog.yaml": cleanApp("catalog") };
@@ -14,8 +12,8 @@ describe("evaluate: findings on both sides", () => {
   });
 
   it("marks a finding the base already had as preexisting, and a new one as new and blocking", () => {
-    const base = { ...mesh, "apps/a.yaml": permissive("catalog"), "apps/b.yaml": cleanApp("orders") };
-    const head = { ...base, "apps/b.yaml": permissive("orders") };
+    const base = { ...mesh, "apps/a.yaml": permissiveApp("catalog"), "apps/b.yaml": cleanApp("orders") };
+    const head = { ...base, "apps/b.yaml": permissiveApp("orders") };
     const verdict = check({ base, head });
     expect(findingsOf(verdict, "MTLS-002")).toEqual([
       { status: "new", blocking: true, resource: "PeerAuthentication shop/orders" },
@@ -39,7 +37,7 @@ describe("evaluate: findings on both sides", () => {
 
 describe("evaluate: configuration", () => {
   const base = { ...mesh, "apps/a.yaml": cleanApp("catalog") };
-  const head = { ...mesh, "apps/a.yaml": permissive("catalog") };
+  const head = { ...mesh, "apps/a.yaml": permissiveApp("catalog") };
 
   it("applies a valid waiver from the base config: waived, visible, not blocking", () => {
     const config = `waivers:
@@ -84,7 +82,7 @@ describe("evaluate: configuration", () => {
   });
 
   it("blockPreexisting makes findings the base already had block", () => {
-    const unchanged = { ...mesh, "apps/a.yaml": permissive("catalog") };
+    const unchanged = { ...mesh, "apps/a.yaml": permissiveApp("catalog") };
     expect(check({ base: unchanged, head: unchanged }).conclusion).toBe("success");
     const blocked = check({ base: unchanged, head: unchanged, config: "rules: { blockPreexisting: true }\n" });
     expect(findingsOf(blocked, "MTLS-002")).toEqual([{ status: "preexisting", blocking: true, resource: "PeerAuthentication shop/catalog" }]);

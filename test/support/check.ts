@@ -58,6 +58,11 @@ ${extraTraits.replace(/^/gm, "        ").trimEnd()}
 `;
 }
 
+/** `cleanApp` with its mtls trait in PERMISSIVE mode, which accepts plaintext. */
+export function permissiveApp(name: string): string {
+  return cleanApp(name).replace("        - type: mtls\n", "        - type: mtls\n          properties: { mode: PERMISSIVE }\n");
+}
+
 export const STRICT_MESH = `apiVersion: security.istio.io/v1
 kind: PeerAuthentication
 metadata: { name: default, namespace: istio-system }
