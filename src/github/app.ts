@@ -118,7 +118,7 @@ export function startApp(probot: Probot, options: AppOptions = {}): StartedApp {
     get log() {
       return probot.log;
     },
-    clientFor: (installationId) => installationClient({ probot, installationId, ...(options.shared ? { shared: options.shared } : {}) }),
+    clientFor: (installationId, client = {}) => installationClient({ probot, installationId, ...(options.shared ? { shared: options.shared } : {}), ...(client.mayWrite ? { mayWrite: client.mayWrite } : {}) }),
   };
   if (options.work !== false) queue.work(jobRunner(worker));
   return { state, queue, takeOutcome, worker };

@@ -7,6 +7,7 @@ import { checkRunOutput, couldNotEvaluateOutput, type CheckRunOutput } from "../
 import { pullRequestComment } from "../report/comment.js";
 import type { BlobCache } from "./blob-cache.js";
 import { gatherInputs } from "./gather.js";
+import { JobLost } from "./guarded-fetch.js";
 import { completeCheck, startCheck, upsertComment, type CommentBody } from "./publish.js";
 import { CouldNotEvaluate, type EvaluationTarget, type GitHubClient, type RepoRef } from "./target.js";
 
@@ -96,7 +97,7 @@ export async function runEvaluation(params: {
   const commented = target
     .then((t) => (t.pullRequest ? upsertComment({ octokit, repo: t.repo, issueNumber: t.pullRequest.number, body }) : undefined), () => undefined)
     .catch((error: unknown) => {
-      log.error({ err: error }, "meshgate could not update the pull request comment");
+      if (!(error instanceof JobLost)) log.error({ err: error }, "meshgate could not update the pull request comment");
     });
   let wasStopped = false;
   try {
@@ -117,7 +118,11 @@ export async function runEvaluation(params: {
     const mayComment = hooks.mayComment ? await hooks.mayComment().catch(() => true) : true;
     commentBody(mayComment ? pullRequestComment(result.verdict) : null);
     const [completed] = await Promise.allSettled([completing, commented]);
-    if (completed.status === "rejected") return { output: await completeUnevaluated({ context, complete, error: completed.reason }), checkRunId, ended: "could not evaluate" };
+    if (completed.status === "rejected") {
+      // A write withheld from a run that lost its job: so would be the next, and the check is the other run's to complete.
+      if (completed.reason instanceof JobLost) throw completed.reason;
+      return { output: await completeUnevaluated({ context, complete, error: completed.reason }), checkRunId, ended: "could not evaluate" };
+    }
     return { output: result.output, checkRunId, ended: "verdict" };
   } finally {
     // Whatever ended the evaluation, the comment's upsert ends too (null: left as it is), so the
@@ -130,6 +135,7 @@ export async function runEvaluation(params: {
 
 async function completeUnevaluated(params: { context: EventContext; complete: (output: CheckRunOutput) => Promise<void>; error: unknown }): Promise<CheckRunOutput> {
   const { context, error } = params;
+  if (error instanceof JobLost) throw error;
   context.log.error({ err: error }, "meshgate could not evaluate");
   const output = couldNotEvaluateOutput(reasonOf(error, context.id));
   await params.complete(output);

@@ -37,6 +37,15 @@ export interface JobControl {
    * mid-job): its check run may exist on GitHub without being on record, and is looked for there.
    */
   retry: boolean;
+  /**
+   * Asked right before each write to GitHub is sent (after every wait for a write slot): true
+   * while this run still holds its pull request's lock (and then extends it). False once it does
+   * not (a stall outlived the lock, and another worker may run the job): the write is withheld
+   * and `signal` is aborted with a JobLost reason; the run then ends without writes and leaves
+   * the job, its events and the ledger to the run that holds it. Absent where a run cannot lose
+   * its job (the embedded queue).
+   */
+  mayWrite?: () => Promise<boolean>;
 }
 
 /** Runs one job to its end; never throws for a job's own failure (the check says what went wrong). */

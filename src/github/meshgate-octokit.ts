@@ -29,7 +29,9 @@ type Client = InstanceType<typeof ProbotOctokit>;
 
 /**
  * Paces content-creating requests per installation (see github-lanes.ts). Outermost of the
- * client's layers, so a request retried by Octokit's retry plugin is paced once.
+ * client's layers, so a request retried by Octokit's retry plugin is paced once. A job's check
+ * that it still holds its pull request is not here but at `fetch` (guardedFetch), inside every
+ * layer, since a write may still wait in the throttling plugin after its slot here.
  */
 function contentPacing(octokit: Pick<Client, "hook">, options: Record<string, unknown>): void {
   const throttle = (options.throttle ?? {}) as ThrottleOptions;

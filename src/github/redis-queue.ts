@@ -3,6 +3,7 @@ import Bottleneck from "bottleneck";
 import { DelayedError, Queue, Worker, type Job as BullJob } from "bullmq";
 import { Redis } from "ioredis";
 import type { Logger } from "probot";
+import { JobLost } from "./guarded-fetch.js";
 import type { JobControl, JobQueue, JobRunner, OpenCheck, PullRequestLedger } from "./job-queue.js";
 import { jobKey, laneOf, mergeJobs, type Job, type Lane } from "./jobs.js";
 import { COMMAND_RATES } from "./token-buckets.js";
@@ -37,6 +38,16 @@ return taken
 /** Deletes a lock only if it is still this holder's. */
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0`;
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0`;
+/**
+ * Ends a job that ran to its end: its taken events are deleted unless another run holds the
+ * pull request now (they are that run's), and the lock is released if it is still this holder's.
+ */
+const FINISH = `
+local owner = redis.call('GET', KEYS[1])
+if owner == ARGV[1] or not owner then redis.call('DEL', KEYS[2]) end
+if owner == ARGV[1] then redis.call('DEL', KEYS[1]) end
+return 0
+`;
 
 interface Ticket {
   key: string;
@@ -52,6 +63,11 @@ interface Ticket {
  * the retry takes them again. Tickets are prioritised by their installation's backlog, so a busy
  * installation waits behind itself. Deliveries, command budgets and the ledger live in Redis too,
  * shared by every web and worker process.
+ *
+ * A run whose lock expired while it ran (a stall longer than the lock: a blocked event loop, a
+ * long GC, a slow Redis) has lost its job to whichever worker BullMQ hands the stalled ticket:
+ * each of its writes asks first (JobControl.mayWrite), and is withheld once the lock is
+ * another's, so the job's check run is made and completed by one run only.
  */
 export class RedisQueue implements JobQueue {
   readonly #redis: Redis;
@@ -154,7 +170,10 @@ export class RedisQueue implements JobQueue {
         maxStalledCount: 3,
       });
       worker.on("error", (error) => {
-        this.#log.error({ err: error }, "meshgate's worker lost Redis");
+        // BullMQ reports each failed renewal of a ticket's lock (a stall outlived it) as an error;
+        // what matters is the pull request's lock, which decides whether the run may still write.
+        if (/^could not renew lock for job/.test(error.message)) this.#log.warn(`meshgate's worker: BullMQ ${error.message}`);
+        else this.#log.error({ err: error }, "meshgate's worker lost Redis");
       });
       this.#workers.push(worker);
     }
@@ -164,41 +183,75 @@ export class RedisQueue implements JobQueue {
     const { ticket, token, runner } = params;
     const { key, installationId } = ticket.data;
     const lock = `${PREFIX}:lock:${key}`;
-    const holder = `${this.#token}:${ticket.id ?? ""}`;
+    // One holder per run, not per ticket: a ticket found stalled may come back to this very
+    // process, and the run that lost it must not take the new run's lock for its own.
+    const holder = `${this.#token}:${ticket.id ?? ""}:${randomUUID()}`;
     if ((await this.#redis.set(lock, holder, "PX", this.#lockMs, "NX")) !== "OK") {
       // Another worker runs this pull request: one evaluation per pull request at a time.
       await ticket.moveToDelayed(Date.now() + BUSY_RETRY_MS, token);
       throw new DelayedError();
     }
-    const renew = setInterval(() => {
-      void this.#redis.eval(RENEW, 1, lock, holder, String(this.#lockMs)).catch(() => undefined);
+    const controller = new AbortController();
+    const run = { lost: false };
+    const lost = (): boolean => run.lost;
+    /** Extends the pull request's lock; once it is not this holder's, the run has lost its job (for good). */
+    const renew = async (): Promise<boolean> => {
+      if (lost()) return false;
+      const renewed = Number(await this.#redis.eval(RENEW, 1, lock, holder, String(this.#lockMs))) === 1;
+      if (!renewed && !lost()) {
+        run.lost = true;
+        // A drain may have aborted the run first: its writes are withheld all the same (JobLost from the client).
+        controller.abort(new JobLost(`meshgate's lock on ${key} expired: another worker may run the job`));
+      }
+      return !lost();
+    };
+    const mayWrite = async (): Promise<boolean> => {
+      const [holds] = await Promise.all([
+        renew(),
+        // BullMQ's lock on the ticket too, so that it is not found stalled and handed to another
+        // worker while this run writes. It decides nothing: the pull request's lock does (a ticket
+        // taken elsewhere waits for that lock, see above).
+        token !== undefined ? ticket.extendLock(token, this.#lockMs).catch(() => 0) : Promise.resolve(0),
+      ]);
+      return holds;
+    };
+    const renewing = setInterval(() => {
+      void renew().catch(() => undefined);
     }, Math.max(250, Math.round(this.#lockMs / 3)));
     const taken = `${PREFIX}:taken:${key}`;
-    let requeued = false;
+    // A ticket that goes back to the queue, or to the run that took the job over, keeps its place in the backlog.
+    let handedOn = false;
     try {
       const [before, ...items] = (await this.#redis.eval(TAKE, 2, `${PREFIX}:events:${key}`, taken, String(LEDGER_TTL_S * 1000))) as [number, ...string[]];
       const job = mergedJob(items);
       // No events left: an earlier ticket of this key took them (coalesced).
       if (!job) return;
-      const controller = new AbortController();
-      const control: JobControl = { signal: controller.signal, onStop: "leave", retry: before > 0 };
-      this.#running.set(String(ticket.id), { controller, control });
+      const control: JobControl = { signal: controller.signal, onStop: "leave", retry: before > 0, mayWrite };
+      this.#running.set(holder, { controller, control });
       try {
         await runner(job, control);
       } finally {
-        this.#running.delete(String(ticket.id));
+        this.#running.delete(holder);
+      }
+      if (lost()) {
+        // The job is another run's now (or will be, once BullMQ finds the ticket stalled): its
+        // events, its taken list and its ticket are left as they are. DelayedError is how a
+        // processor tells BullMQ the ticket is not its to finish.
+        this.#log.warn(`meshgate left job ${key} to the worker that holds it now: this run's lock expired while it ran, and its writes since were withheld`);
+        handedOn = true;
+        throw new DelayedError();
       }
       if (controller.signal.aborted) {
         // Stopped mid-job: its events stay taken, and the ticket goes back to the queue for another worker.
-        requeued = true;
+        handedOn = true;
         await ticket.moveToDelayed(Date.now(), token);
         throw new DelayedError();
       }
-      await this.#redis.del(taken);
+      await this.#redis.eval(FINISH, 2, lock, taken, holder);
     } finally {
-      clearInterval(renew);
+      clearInterval(renewing);
       await this.#redis.eval(RELEASE, 1, lock, holder).catch(() => undefined);
-      if (!requeued) await this.#redis.decr(backlogKey(installationId)).catch(() => undefined);
+      if (!handedOn) await this.#redis.decr(backlogKey(installationId)).catch(() => undefined);
     }
   }
 

@@ -7,6 +7,7 @@ import { parseCommand } from "./commands.js";
 import { reasonOf, runEvaluation, STOPPED_REASON, type AppState, type EvaluationHooks, type EvaluationResult, type EventContext } from "./evaluate-target.js";
 import type { JobControl, JobQueue, JobRunner } from "./job-queue.js";
 import { headToEvaluate, jobKey, type CommandJob, type Job, type MergeGroupJob, type PullRequestJob, type RerunJob } from "./jobs.js";
+import { JobLost } from "./guarded-fetch.js";
 import { checkExternalId, completeCheck, findOpenCheck } from "./publish.js";
 import { fetchPullRequestTarget, pullRequestTarget } from "./pull-request-target.js";
 import type { EvaluationTarget, GitHubClient, RepoRef } from "./target.js";
@@ -14,8 +15,8 @@ import type { EvaluationTarget, GitHubClient, RepoRef } from "./target.js";
 export interface WorkerDeps {
   state: AppState;
   queue: JobQueue;
-  /** The client of an installation (see installationClient). */
-  clientFor: (installationId: number) => Promise<GitHubClient>;
+  /** The client of an installation (see installationClient); with `mayWrite`, its writes ask it first. */
+  clientFor: (installationId: number, options?: { mayWrite?: () => Promise<boolean> }) => Promise<GitHubClient>;
   log: Logger;
 }
 
@@ -25,11 +26,13 @@ export function jobRunner(deps: WorkerDeps): JobRunner {
     const log = deps.log.child({ job: jobKey(job), deliveries: job.deliveries });
     const started = performance.now();
     try {
-      const octokit = await deps.clientFor(job.installationId);
+      const octokit = await deps.clientFor(job.installationId, control.mayWrite ? { mayWrite: control.mayWrite } : {});
       const context: EventContext = { octokit, log, id: job.deliveries.at(-1) ?? jobKey(job) };
       await runKind({ deps, job, control, context });
-      log.info(`meshgate ran job ${jobKey(job)} in ${Math.round(performance.now() - started)} ms`);
+      if (!lost(control)) log.info(`meshgate ran job ${jobKey(job)} in ${Math.round(performance.now() - started)} ms`);
     } catch (error) {
+      // A run that lost its job (the queue logs it): the deliveries are the other run's now.
+      if (error instanceof JobLost || lost(control)) return;
       // Not even a check could be started (GitHub refused the token, say): a redelivery tries again.
       log.error({ err: error }, "meshgate could not run a job");
       await deps.queue.forgetDeliveries(job.deliveries);
@@ -55,6 +58,11 @@ interface RunParams<J extends Job> {
   deps: WorkerDeps;
   job: J;
   context: EventContext;
+}
+
+/** Whether the run lost its job to another worker (see JobControl.mayWrite). */
+function lost(control: JobControl): boolean {
+  return control.signal.reason instanceof JobLost;
 }
 
 function stopHooks(control: JobControl): Pick<EvaluationHooks, "signal" | "onStop"> {
@@ -108,9 +116,12 @@ async function runPullRequest(params: RunParams<PullRequestJob> & { control: Job
       mayComment: stillHead,
     },
   });
+  // The ledger is the job's: a run that lost it leaves its record (say, of a check it completed
+  // just before) to the run that holds the job now, which completes that check rather than make one.
+  if (lost(control)) return;
   if (result.ended === "held") await ledger.leaveOpenCheck(key, { ...record, checkRunId: result.checkRunId, output: result.output });
   else if (!(result.ended === "stopped" && control.onStop === "leave")) await ledger.takeOpenCheck(key);
-  await afterEvaluation({ deps, job, result });
+  await afterEvaluation({ deps, job, control, result });
 }
 
 /**
@@ -120,11 +131,12 @@ async function runPullRequest(params: RunParams<PullRequestJob> & { control: Job
  */
 async function leftByCrash(params: { control: JobControl; octokit: GitHubClient; repo: RepoRef; headSha: string; externalId: string }): Promise<number | undefined> {
   const { control, ...check } = params;
-  return control.retry && process.env.NOFIX === undefined ? findOpenCheck(check) : undefined;
+  return control.retry ? findOpenCheck(check) : undefined;
 }
 
-async function afterEvaluation(params: { deps: WorkerDeps; job: Job; result: EvaluationResult }): Promise<void> {
-  const { deps, job, result } = params;
+async function afterEvaluation(params: { deps: WorkerDeps; job: Job; control: JobControl; result: EvaluationResult }): Promise<void> {
+  const { deps, job, control, result } = params;
+  if (lost(control)) return;
   // "Could not evaluate" is an answer GitHub may change its mind about: a redelivery evaluates again.
   if (result.ended === "could not evaluate" || result.ended === "stopped") await deps.queue.forgetDeliveries(job.deliveries);
 }
@@ -141,7 +153,7 @@ async function runMergeGroup(params: RunParams<MergeGroupJob> & { control: JobCo
     target,
     hooks: { ...stopHooks(control), ...(reused !== undefined ? { checkRunId: reused } : {}) },
   });
-  await afterEvaluation({ deps, job, result });
+  await afterEvaluation({ deps, job, control, result });
 }
 
 /** A re-run whose event listed no pull request (a fork's): the open pull requests with that head are evaluated, each as its own job. */

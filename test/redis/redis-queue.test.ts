@@ -1,6 +1,8 @@
+import Bottleneck from "bottleneck";
 import { Redis } from "ioredis";
 import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { lanesFor } from "../../src/github/github-lanes.js";
 import { AppHarness, ensureBuilt } from "../../tools/app-harness.js";
 import { createShopRepository, pullRequestOpened, startGitHubStandIn, type GitHubStandIn, type ScratchRepository } from "../../tools/github-stand-in/index.js";
 import { SHOP_PEOPLE, setUpShopPeople } from "../../tools/shop-scenario.js";
@@ -80,6 +82,45 @@ async function until(what: string, condition: () => Promise<boolean>, timeoutMs:
   }
 }
 
+/** The installation every stand-in pull request is of (throttling lanes are keyed by it). */
+const INSTALLATION = "1000001";
+
+/**
+ * Takes the installation's write slot (the content lane, one write at a time, shared through
+ * Redis as the processes share it) from this test, and holds it until `release`: a write of
+ * any process waits for it meanwhile.
+ */
+async function holdWriteSlot(url: string): Promise<{ release: () => Promise<void> }> {
+  const connection = new Bottleneck.IORedisConnection({ client: new Redis(url) });
+  const lanes = lanesFor({ Bottleneck, connection });
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let done: Promise<void> = Promise.resolve();
+  await new Promise<void>((taken) => {
+    done = lanes.content.key(INSTALLATION).schedule({ priority: 0 }, () => {
+      taken();
+      return held;
+    });
+  });
+  let released: Promise<void> | undefined;
+  return {
+    release: () =>
+      (released ??= (async () => {
+        release();
+        await done;
+        await connection.disconnect(false);
+      })()),
+  };
+}
+
+/** Writes of every process waiting for the installation's write slot (Bottleneck keeps the count of each client in Redis). */
+async function writesWaiting(redis: Redis): Promise<number> {
+  const counts = await redis.hvals(`b_meshgate-content-${INSTALLATION}_client_num_queued`);
+  return counts.reduce((sum, n) => sum + Number(n), 0);
+}
+
 describe.runIf(redisAvailable())("BullMQ on Redis", () => {
   beforeAll(async () => {
     await ensureBuilt();
@@ -157,6 +198,59 @@ describe.runIf(redisAvailable())("BullMQ on Redis", () => {
       expect(standIn.checkRuns.map((r) => [r.headSha, r.status])).toEqual([[head, "completed"]]);
       // The retry asked GitHub for the check it had left, once.
       expect(standIn.calls.filter((c) => c.route === "GET /repos/{owner}/{repo}/commits/{ref}/check-runs")).toHaveLength(1);
+    }, { lockMs: STALL_LOCK_MS }),
+  );
+
+  it("a worker whose locks expire while its check run's creation waits for the write slot makes no write: the worker that holds the job makes the one check run", { timeout: TIMEOUT_MS + 60_000 }, () =>
+    withWorld(async (world) => {
+      const { standIn, redisClient } = world;
+      const key = `${INSTALLATION}:acme/shop#24`;
+      const lock = `meshgate:lock:${key}`;
+      const web = await world.start("server");
+      const first = await world.start("worker");
+      const firstPid = first.pid;
+      if (firstPid === undefined) throw new Error("the first worker has no pid");
+      const head = await world.pull(24);
+      const slot = await holdWriteSlot(world.redis.url);
+      let stopped = false;
+      try {
+        await web.deliver("pull_request.opened", await pullRequestOpened(standIn, 24));
+        await until("the first worker's check run creation waiting for the write slot", async () => (await writesWaiting(redisClient)) >= 1, 30_000);
+        const firstHolder = await redisClient.get(lock);
+        expect(firstHolder).not.toBeNull();
+        // Held up at the end, so that the job is still the second worker's when the first one leaves it.
+        standIn.inject("PATCH /repos/{owner}/{repo}/check-runs/{check_run_id}", { kind: "hang", times: 1, ms: 5_000 });
+        const second = await world.start("worker");
+        // A stall longer than the locks (as a blocked event loop or a long GC would be): nothing of
+        // the first worker runs, its locks expire, BullMQ finds its ticket stalled, and the second
+        // worker takes the job, looks for a check run the first may have made, finds none.
+        process.kill(firstPid, "SIGSTOP");
+        stopped = true;
+        await until("the second worker holding the pull request", async () => ![null, firstHolder].includes(await redisClient.get(lock)), 60_000);
+        await until("the retry looking for the first worker's check run", () => Promise.resolve(standIn.calls.some((c) => c.route === "GET /repos/{owner}/{repo}/commits/{ref}/check-runs")), 30_000);
+        process.kill(firstPid, "SIGCONT");
+        stopped = false;
+        // No write got out while the slot was held; now the creation the first worker queued before its stall gets it.
+        expect(standIn.calls.filter((c) => c.route === "POST /repos/{owner}/{repo}/check-runs")).toHaveLength(0);
+        await slot.release();
+
+        await first.waitFor("the first worker leaving the job", () => (first.logs.includes(`meshgate left job ${key}`) ? true : undefined), 60_000);
+        // It left the job's events and the lock to the second worker, which still runs it.
+        expect(second.logs).not.toContain(`meshgate ran job ${key}`);
+        expect(await redisClient.llen(`meshgate:taken:${key}`)).toBeGreaterThan(0);
+        expect([null, firstHolder]).not.toContain(await redisClient.get(lock));
+
+        const run = await web.waitForCheck({ sha: head, timeoutMs: 60_000 });
+        expect(run).toMatchObject({ status: "completed", conclusion: "failure", externalId: `${key}@${head}` });
+        await second.waitFor("the second worker ending the job", () => (second.logs.includes(`meshgate ran job ${key}`) ? true : undefined), 30_000);
+        // One check run on the head, created once (by the second worker: the first one's creation was withheld), completed.
+        expect(standIn.checkRuns.map((r) => [r.headSha, r.status])).toEqual([[head, "completed"]]);
+        expect(standIn.calls.filter((c) => c.route === "POST /repos/{owner}/{repo}/check-runs")).toHaveLength(1);
+        expect(first.logs).not.toContain(`meshgate ran job ${key}`);
+      } finally {
+        if (stopped) process.kill(firstPid, "SIGCONT");
+        await slot.release();
+      }
     }, { lockMs: STALL_LOCK_MS }),
   );
 
