@@ -17,7 +17,7 @@ import { performance } from "node:perf_hooks";
 import { parseArgs } from "node:util";
 import { CONTENT_BUDGET, CONTENT_BURST, CONTENT_REFILL_MS } from "../src/github/github-lanes.js";
 import { COMMENT_MARKER } from "../src/report/comment.js";
-import { AppHarness, ensureBuilt, type Delivered } from "../tools/app-harness.js";
+import { AppHarness, ensureBuilt } from "../tools/app-harness.js";
 import {
   createShopRepository,
   pullRequestOpened,
@@ -29,6 +29,7 @@ import {
 } from "../tools/github-stand-in/index.js";
 import { pushShopFix, SHOP_PEOPLE, setUpShopPeople } from "../tools/shop-scenario.js";
 import { startRedis, type RedisServer } from "../test/support/redis.js";
+import { ackFigures, startSender } from "./sender.js";
 
 const { values } = parseArgs({
   options: {
@@ -97,10 +98,6 @@ async function stagePull(params: { standIn: GitHubStandIn; repository: Awaited<R
   // Duplicated, as GitHub redelivers: every fourth pull request's opening and last push arrive twice.
   if (number % 4 === 0) deliveries = [...deliveries.slice(0, 2), deliveries[0], ...deliveries.slice(2), deliveries[3]].filter((d) => d !== undefined);
   return { number, installationId, passes, head: heads.at(-1) ?? "", deliveries };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
 }
 
 /** GitHub's content-creating requests among the calls (a GraphQL query is a read; so is asking for a token). */
@@ -172,11 +169,7 @@ async function main(): Promise<number> {
     const harness = app;
     standIn.resetCalls();
     const fired = performance.now();
-    const answers: Delivered[] = (await Promise.all(pulls.map(async (pull) => {
-      const answered: Delivered[] = [];
-      for (const d of pull.deliveries) answered.push(await harness.deliver(d.event, d.payload, { id: d.id }));
-      return answered;
-    }))).flat();
+    const answers = await startSender({ url: harness.webhookUrl, sequences: pulls.map((pull) => pull.deliveries.map((d) => harness.sign(d.event, d.payload, { id: d.id }))) }).answers;
     const refused = answers.filter((a) => a.status < 200 || a.status >= 300);
     if (refused.length > 0) throw new Error(`${refused.length} deliveries refused: ${refused.slice(0, 3).map((a) => `${a.status} ${a.body}`).join("; ")}`);
 
@@ -208,7 +201,6 @@ async function main(): Promise<number> {
     const distinct = pulls.reduce((sum, p) => sum + new Set(p.deliveries.map((d) => d.id)).size, 0);
     // Without coalescing, each distinct delivery would be one evaluation: its check created and completed, and the comment written.
     const uncoalescedWrites = distinct * WRITES_NEEDED_PER_PULL;
-    const acks = answers.map((a) => a.answeredAt - a.sentAt).sort((a, b) => a - b);
     const figures = {
       bench: "load",
       pulls: PULLS,
@@ -224,7 +216,7 @@ async function main(): Promise<number> {
       writesSavedByCoalescing: uncoalescedWrites - writes.length,
       checkRuns: standIn.checkRuns.length,
       checkRunsOnOlderHeads: standIn.checkRuns.filter((r) => !pulls.some((p) => p.head === r.headSha)).length,
-      ackMs: { p50: Math.round(percentile(acks, 50)), max: Math.round(acks.at(-1) ?? 0) },
+      ackMs: ackFigures(answers),
       processes: WORKERS > 0 ? `a web process and ${WORKERS} workers on Redis (BullMQ)` : "one process, the embedded queue",
       appPeakRssMb: await peakRssMb(app.pid),
       ...(WORKERS > 0 ? { workerPeakRssMb: await Promise.all(workers.map((w) => peakRssMb(w.pid))) } : {}),

@@ -68,6 +68,12 @@ function endToEndRows(figures: readonly EndToEndFigures[]): Row[] {
         : [`${scope}: webhook → completed check (gathered at ${ms(f.gatheredMs)}; parsing the ${thousands(f.blobsFetched)} blobs alone ${ms(f.parseFloorMs)})`, ms(f.webhookToCheckMs), "reported", ""],
       [`${scope}: API calls (GraphQL queries, blobs read)`, `${f.calls} (${f.graphqlCalls}, ${thousands(f.blobsFetched)})`, f.cache === "warm" ? "about a dozen" : `+ 1 per ${BLOB_BATCH_SIZE} blobs`, met(callsOk)],
       [`${scope}: longest chain of sequential calls`, String(f.sequentialDepth), `≤ ${END_TO_END_TARGETS.sequentialDepth}`, met(f.sequentialDepth <= END_TO_END_TARGETS.sequentialDepth)],
+      [
+        `${scope}: webhook ACK while it evaluates, median / slowest of ${f.ackWhileEvaluating.deliveries}`,
+        `${ms(f.ackWhileEvaluating.p50)} / ${ms(f.ackWhileEvaluating.max)}`,
+        `≤ ${ms(END_TO_END_TARGETS.ackMs)}`,
+        met(f.ackWhileEvaluating.max <= END_TO_END_TARGETS.ackMs),
+      ],
     );
   }
   return rows;

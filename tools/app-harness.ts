@@ -5,7 +5,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { deliverWebhook, signedDelivery, type GitHubStandIn, type StoredCheckRun, type StoredComment } from "./github-stand-in/index.js";
+import { deliverWebhook, signedDelivery, type GitHubStandIn, type StoredCheckRun, type StoredComment, type WebhookDelivery } from "./github-stand-in/index.js";
 
 /** Probot's default webhook path (probot/lib/server/server.js, defaultWebhookPath). */
 export const WEBHOOK_PATH = "/api/github/webhooks";
@@ -168,9 +168,14 @@ export class AppHarness {
     return this.#output.text;
   }
 
-  /** Delivers a signed webhook (`event` may carry the action, "pull_request.opened") and returns the app's answer. */
+  /** A webhook signed with this app's secret (`event` may carry the action, "pull_request.opened"), to be POSTed to `webhookUrl`. */
+  sign(event: string, payload: unknown, options: { id?: string } = {}): WebhookDelivery {
+    return signedDelivery(this.#secret, event, payload, { appId: this.#standIn.appId, ...(options.id !== undefined ? { id: options.id } : {}) });
+  }
+
+  /** Delivers a signed webhook (see sign) and returns the app's answer. */
   async deliver(event: string, payload: unknown, options: { id?: string; timeoutMs?: number } = {}): Promise<Delivered> {
-    const delivery = signedDelivery(this.#secret, event, payload, { appId: this.#standIn.appId, ...(options.id !== undefined ? { id: options.id } : {}) });
+    const delivery = this.sign(event, payload, options);
     const sentAt = performance.now();
     const answer = await deliverWebhook(this.webhookUrl, delivery, { timeoutMs: options.timeoutMs ?? 30_000 });
     return { id: delivery.id, ...answer, sentAt, answeredAt: performance.now() };

@@ -1,7 +1,3 @@
-import { evaluationsFor } from "../cue/evaluations-for.js";
-import { loadConfig } from "../core/config/config.js";
-import { diffRenders } from "../core/diff/diff-renders.js";
-import { renderSnapshot } from "../core/render/render-snapshot.js";
 import type { CommandAnswer } from "../report/command-reply.js";
 import type { Command } from "./commands.js";
 import { reasonOf, type AppState, type EventContext } from "./evaluate-target.js";
@@ -62,13 +58,10 @@ async function renderOrDiff(params: CommandParams & { command: Extract<Command, 
   const { octokit } = context;
   const { headSha, baseSha } = await fetchPullRequestTarget({ octokit, repo, number });
   const inputs = await gatherInputs({ octokit, target: { repo, headSha, baseSha }, cache: state.cache, catalog: state.catalog, now: new Date().toISOString() });
-  const { config } = loadConfig(inputs.policy.config);
-  state.memo.trim();
-  // CUE starts only for the sides this command renders: a render reads the head alone.
-  const evaluations = await evaluationsFor(command.name === "render" ? [inputs.head] : [inputs.base, inputs.head]);
-  const head = renderSnapshot(inputs.head, config, state.memo, evaluations);
-  if (command.name === "render") return { kind: "render", headSha, ...(command.app !== undefined ? { app: command.app } : {}), resources: head.resources, diagnostics: [...(inputs.readDiagnostics ?? []), ...head.diagnostics] };
-  return { kind: "diff", headSha, changes: diffRenders(renderSnapshot(inputs.base, config, state.memo, evaluations), head, { mesh: config.mesh }) };
+  const rendered = await state.judge.render({ inputs, diff: command.name === "diff" });
+  if ("changes" in rendered) return { kind: "diff", headSha, changes: rendered.changes };
+  const app = command.name === "render" ? command.app : undefined;
+  return { kind: "render", headSha, ...(app !== undefined ? { app } : {}), ...rendered };
 }
 
 /** The user's permission on the repository; someone GitHub does not know as a collaborator has none. */

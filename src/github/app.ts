@@ -1,6 +1,5 @@
 import type { ApplicationFunctionOptions, Context, Probot } from "probot";
 import { readCatalog } from "../cli/read-catalog.js";
-import { RenderMemo } from "../core/render/render-memo.js";
 import { BlobCache } from "./blob-cache.js";
 import { EmbeddedQueue } from "./embedded-queue.js";
 import type { AppState } from "./evaluate-target.js";
@@ -9,6 +8,7 @@ import { mergeGroupJobs } from "./handlers/merge-group.js";
 import { pullRequestReviewJobs } from "./handlers/pull-request-review.js";
 import { pullRequestJobs } from "./handlers/pull-request.js";
 import { rerequestedJobs } from "./handlers/rerequested.js";
+import { inProcessJudge } from "./judge.js";
 import { installationClient, type SharedLanes } from "./installation-client.js";
 import type { JobQueue } from "./job-queue.js";
 import { jobKey, type Job } from "./jobs.js";
@@ -40,13 +40,13 @@ export interface StartedApp {
 /**
  * The GitHub App: which events re-evaluate the gate (DESIGN §7). A verified delivery becomes a
  * job on the queue and is answered at once; workers evaluate (DESIGN §7: the request path only
- * enqueues). The rule catalog is read, and the blob cache and the render memo made, once, here,
- * at startup; every evaluation of the process shares them.
+ * enqueues). The rule catalog is read, and the blob cache and the judge (with its render memo)
+ * made, once, here, at startup, unless given; every evaluation of the process shares them.
  */
 export function startApp(probot: Probot, options: AppOptions = {}): StartedApp {
   const state: AppState = {
     cache: options.state?.cache ?? new BlobCache(),
-    memo: options.state?.memo ?? new RenderMemo(),
+    judge: options.state?.judge ?? inProcessJudge(),
     catalog: options.state?.catalog ?? readCatalog(),
   };
   const queue = options.queue ?? new EmbeddedQueue();

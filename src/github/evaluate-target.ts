@@ -1,21 +1,18 @@
-import { evaluationsFor } from "../cue/evaluations-for.js";
 import type { Logger } from "probot";
-import { evaluate } from "../core/evaluate.js";
-import type { RenderMemo } from "../core/render/render-memo.js";
 import type { Catalog } from "../core/rules/catalog.js";
-import { checkRunOutput, couldNotEvaluateOutput, type CheckRunOutput } from "../report/check-run.js";
-import { pullRequestComment } from "../report/comment.js";
+import { couldNotEvaluateOutput, type CheckRunOutput } from "../report/check-run.js";
 import type { BlobCache } from "./blob-cache.js";
 import { gatherInputs } from "./gather.js";
 import { JobLost } from "./guarded-fetch.js";
+import type { Judge } from "./judge.js";
 import { completeCheck, startCheck, upsertComment, type CommentBody } from "./publish.js";
 import { CouldNotEvaluate, type EvaluationTarget, type GitHubClient, type RepoRef } from "./target.js";
 
 /** What every evaluation of the process shares: made once at startup. */
 export interface AppState {
   cache: BlobCache;
-  /** File renders, by path and text: an evaluation renders only the files no earlier one has. */
-  memo: RenderMemo;
+  /** Where gathered inputs are rendered and judged (see Judge): it keeps the render memo, so an evaluation renders only the files no earlier one has. */
+  judge: Judge;
   catalog: Catalog;
 }
 
@@ -79,9 +76,7 @@ export async function runEvaluation(params: {
   const judged = target
     .then(async (t) => {
       const inputs = await gatherInputs({ octokit, target: t, cache: state.cache, catalog: state.catalog, now: new Date().toISOString() });
-      const evaluations = await evaluationsFor([inputs.base, inputs.head]);
-      const verdict = evaluate(inputs, { memo: state.memo, ...(evaluations ? { evaluations } : {}) });
-      return { verdict, output: checkRunOutput(verdict) };
+      return await state.judge.judge(inputs);
     })
     .catch((error: unknown) => ({ error }));
   const stopped = new Promise<{ stopped: true }>((resolve) => {
@@ -116,7 +111,7 @@ export async function runEvaluation(params: {
     const completing = complete(result.output);
     // Given after the completion was asked for, so the content lane (one write at a time) takes the gate first.
     const mayComment = hooks.mayComment ? await hooks.mayComment().catch(() => true) : true;
-    commentBody(mayComment ? pullRequestComment(result.verdict) : null);
+    commentBody(mayComment ? result.comment : null);
     const [completed] = await Promise.allSettled([completing, commented]);
     if (completed.status === "rejected") {
       // A write withheld from a run that lost its job: so would be the next, and the check is the other run's to complete.

@@ -123,8 +123,7 @@ export class RedisQueue implements JobQueue {
   async enqueue(job: Job): Promise<"queued" | "coalesced"> {
     const key = jobKey(job);
     const events = `${PREFIX}:events:${key}`;
-    const [[, length]] = (await this.#redis.multi().rpush(events, JSON.stringify(job)).pexpire(events, LEDGER_TTL_S * 1000).incr(backlogKey(job.installationId)).exec()) as [[null, number], unknown, unknown];
-    const backlog = Number(await this.#redis.get(backlogKey(job.installationId)));
+    const [[, length], , [, backlog]] = (await this.#redis.multi().rpush(events, JSON.stringify(job)).pexpire(events, LEDGER_TTL_S * 1000).incr(backlogKey(job.installationId)).exec()) as [[null, number], unknown, [null, number]];
     const ticket: Ticket = { key, installationId: job.installationId };
     // Priority 1 and up (0 would be "none", ahead of every prioritised job): an installation's own backlog.
     await this.#queues[laneOf(job)].add("ticket", ticket, { jobId: randomUUID(), priority: Math.min(2_097_151, Math.max(1, backlog)), removeOnComplete: true, removeOnFail: 1000 });

@@ -5,6 +5,7 @@ import { EmbeddedQueue } from "./embedded-queue.js";
 import { MeshgateOctokit } from "./meshgate-octokit.js";
 import { RedisQueue } from "./redis-queue.js";
 import { completeOpenChecks } from "./run-job.js";
+import { threadJudge } from "./thread-judge.js";
 import { ConfigError, readServerConfig, type ServerConfig } from "./server-config.js";
 
 export interface MeshgateProcess {
@@ -52,9 +53,12 @@ export async function startProcess(params: { role: "web" | "worker" }): Promise<
   }
   const queue = redis ?? new EmbeddedQueue();
   const work = redis === undefined || params.role === "worker";
+  // Renders run in threads: this process's event loop stays free for deliveries and locks.
+  const judge = work ? threadJudge() : undefined;
   const app = startApp(probot, {
     queue,
     work,
+    ...(judge ? { state: { judge } } : {}),
     ...(redis ? { shared: { Bottleneck, connection: redis.bottleneckConnection } } : {}),
   });
   return {
@@ -64,6 +68,7 @@ export async function startProcess(params: { role: "web" | "worker" }): Promise<
     stop: async () => {
       await queue.drain(config.drainMs);
       if (work) await completeOpenChecks({ deps: app.worker });
+      await judge?.close();
       await redis?.close();
     },
   };

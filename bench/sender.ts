@@ -1,0 +1,53 @@
+import { Worker } from "node:worker_threads";
+import type { WebhookDelivery } from "../tools/github-stand-in/index.js";
+
+export interface SenderInput {
+  url: string;
+  /** Sequences sent side by side; each one's deliveries in order, one after the previous one's answer. */
+  sequences: WebhookDelivery[][];
+  /** Set: each sequence is sent over and over, this long between an answer and the next delivery, until `stop`. */
+  repeatEveryMs?: number;
+}
+
+export interface SentDelivery {
+  id: string;
+  status: number;
+  body: string;
+  /** From sending the request to reading the whole answer. */
+  ackMs: number;
+}
+
+export interface Sender {
+  /** Every delivery's answer, once the sequences are sent (or, repeating, once stopped). */
+  answers: Promise<SentDelivery[]>;
+  /** Ends a repeating sender after the delivery in flight. */
+  stop(): void;
+}
+
+/**
+ * Sends signed deliveries from a thread of its own (bench/sender-thread.ts). GitHub sends
+ * webhooks from machines of its own: on one machine, a sender sharing the benchmark's main
+ * thread with the stand-in would count the stand-in's work as the app's ACK latency.
+ */
+export function startSender(input: SenderInput): Sender {
+  // A thread runs JavaScript: tsx is registered in it before the sender's module is imported.
+  const script = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then(({ register }) => { register(); return import(${JSON.stringify(new URL("./sender-thread.ts", import.meta.url).href)}); })`;
+  const thread = new Worker(script, { eval: true, workerData: input });
+  const answers = new Promise<SentDelivery[]>((resolve, reject) => {
+    thread.once("message", (sent: SentDelivery[]) => { resolve(sent); });
+    thread.once("error", reject);
+    thread.once("exit", (code) => { reject(new Error(`the sender stopped (exit ${code}) before answering`)); });
+  });
+  return { answers, stop: () => { thread.postMessage("stop"); } };
+}
+
+/** The p-th percentile of ascending `sorted` (nearest rank), 0 when empty. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** ACK latency of `answers`: median and maximum, whole milliseconds. */
+export function ackFigures(answers: readonly SentDelivery[]): { p50: number; max: number; deliveries: number } {
+  const acks = answers.map((a) => a.ackMs).sort((a, b) => a - b);
+  return { p50: Math.round(percentile(acks, 50)), max: Math.round(acks.at(-1) ?? 0), deliveries: acks.length };
+}
