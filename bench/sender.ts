@@ -34,7 +34,11 @@ export function startSender(input: SenderInput): Sender {
   const script = `import(${JSON.stringify(import.meta.resolve("tsx/esm/api"))}).then(({ register }) => { register(); return import(${JSON.stringify(new URL("./sender-thread.ts", import.meta.url).href)}); })`;
   const thread = new Worker(script, { eval: true, workerData: input });
   const answers = new Promise<SentDelivery[]>((resolve, reject) => {
-    thread.once("message", (sent: SentDelivery[]) => { resolve(sent); });
+    // Its stop listener would keep the thread, and the benchmark, alive: done once it answered.
+    thread.once("message", (sent: SentDelivery[]) => {
+      resolve(sent);
+      void thread.terminate();
+    });
     thread.once("error", reject);
     thread.once("exit", (code) => { reject(new Error(`the sender stopped (exit ${code}) before answering`)); });
   });
