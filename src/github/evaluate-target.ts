@@ -113,11 +113,7 @@ export async function runEvaluation(params: {
     const mayComment = hooks.mayComment ? await hooks.mayComment().catch(() => true) : true;
     commentBody(mayComment ? result.comment : null);
     const [completed] = await Promise.allSettled([completing, commented]);
-    if (completed.status === "rejected") {
-      // A write withheld from a run that lost its job: so would be the next, and the check is the other run's to complete.
-      if (completed.reason instanceof JobLost) throw completed.reason;
-      return { output: await completeUnevaluated({ context, complete, error: completed.reason }), checkRunId, ended: "could not evaluate" };
-    }
+    if (completed.status === "rejected") return { output: await completeUnevaluated({ context, complete, error: completed.reason }), checkRunId, ended: "could not evaluate" };
     return { output: result.output, checkRunId, ended: "verdict" };
   } finally {
     // Whatever ended the evaluation, the comment's upsert ends too (null: left as it is), so the
@@ -130,6 +126,7 @@ export async function runEvaluation(params: {
 
 async function completeUnevaluated(params: { context: EventContext; complete: (output: CheckRunOutput) => Promise<void>; error: unknown }): Promise<CheckRunOutput> {
   const { context, error } = params;
+  // A write withheld from a run that lost its job: so would the next be, and the check is the other run's to complete.
   if (error instanceof JobLost) throw error;
   context.log.error({ err: error }, "meshgate could not evaluate");
   const output = couldNotEvaluateOutput(reasonOf(error, context.id));
