@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { WebhookDelivery } from "../tools/github-stand-in/index.js";
+import { median } from "./measure.js";
 
 export interface SenderInput {
   url: string;
@@ -45,13 +46,8 @@ export function startSender(input: SenderInput): Sender {
   return { answers, stop: () => { thread.postMessage("stop"); } };
 }
 
-/** The p-th percentile of ascending `sorted` (nearest rank), 0 when empty. */
-export function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
-}
-
 /** ACK latency of `answers`: median and maximum, whole milliseconds. */
 export function ackFigures(answers: readonly SentDelivery[]): { p50: number; max: number; deliveries: number } {
-  const acks = answers.map((a) => a.ackMs).sort((a, b) => a - b);
-  return { p50: Math.round(percentile(acks, 50)), max: Math.round(acks.at(-1) ?? 0), deliveries: acks.length };
+  const acks = answers.map((a) => a.ackMs);
+  return { p50: Math.round(median(acks)), max: Math.round(Math.max(0, ...acks)), deliveries: acks.length };
 }
