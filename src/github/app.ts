@@ -1,6 +1,8 @@
-import type { ApplicationFunctionOptions, Context, Probot } from "probot";
+import { createEventHandler, type EmitterWebhookEvent } from "@octokit/webhooks";
+import type { ApplicationFunctionOptions, Probot } from "probot";
 import { readCatalog } from "../cli/read-catalog.js";
 import { BlobCache } from "./blob-cache.js";
+import { repositoryOf, type DeliveryTools } from "./delivery.js";
 import { EmbeddedQueue } from "./embedded-queue.js";
 import type { AppState } from "./evaluate-target.js";
 import { issueCommentJobs } from "./handlers/issue-comment.js";
@@ -31,6 +33,12 @@ export type DeliveryOutcome = "queued" | "duplicate" | "ignored";
 export interface StartedApp {
   state: AppState;
   queue: JobQueue;
+  /**
+   * Hands a verified delivery to the handlers, which queue its jobs: what the server calls. It
+   * rejects with an AggregateError of the handlers' errors (a MalformedPayload among them for a
+   * payload they cannot read). Probot's own `receive` reaches the same handlers.
+   */
+  receive(event: EmitterWebhookEvent): Promise<void>;
   /** The outcome of a delivery the handlers saw, taken (asked once, by the server answering it). */
   takeOutcome(id: string): DeliveryOutcome | undefined;
   /** What the worker side needs: running the queue's jobs with it is what `work` does. */
@@ -60,9 +68,30 @@ export function startApp(probot: Probot, options: AppOptions = {}): StartedApp {
     }
   };
 
+  // This app's id, read from its credentials the first time a handler asks (a re-run request).
+  let appId: Promise<number | undefined> | undefined;
+  const readAppId = async (): Promise<number | undefined> => {
+    const octokit = await probot.auth();
+    const auth: unknown = await octokit.auth({ type: "app" });
+    return typeof auth === "object" && auth !== null && "appId" in auth && typeof auth.appId === "number" ? auth.appId : undefined;
+  };
+  // The handlers' router (@octokit/webhooks, as Probot's is), without Probot's per-event
+  // installation client: handlers only queue jobs, so a delivery is answered without asking
+  // GitHub for a token or building an Octokit.
+  const handlers = createEventHandler<DeliveryTools>({
+    // Probot's log exists once it is initialised, which may be after the app is loaded.
+    log: { warn: (...args: unknown[]) => { probot.log.warn(args.map(String).join(" ")); }, error: (...args: unknown[]) => { probot.log.error(args.map(String).join(" ")); } },
+    transform: (event) => ({
+      ...event,
+      log: probot.log.child({ name: "event", id: event.id }),
+      repo: () => repositoryOf(event),
+      appId: () => (appId ??= readAppId()),
+    }),
+  });
+
   // A delivery GitHub sends twice is queued once: one check run per event, one reply per command.
   const enqueueing =
-    <C extends Pick<Context, "id" | "log" | "payload">>(jobsOf: (context: C) => Job[] | Promise<Job[]>) =>
+    <C extends Pick<DeliveryTools, "log"> & { id: string }>(jobsOf: (context: C) => Job[] | Promise<Job[]>) =>
     async (context: C): Promise<void> => {
       let jobs: Job[];
       try {
@@ -97,14 +126,19 @@ export function startApp(probot: Probot, options: AppOptions = {}): StartedApp {
       }
     };
 
-  probot.on(
+  handlers.on(
     ["pull_request.opened", "pull_request.synchronize", "pull_request.reopened", "pull_request.ready_for_review", "pull_request.edited"],
     enqueueing((context) => pullRequestJobs(context)),
   );
-  probot.on(["pull_request_review.submitted", "pull_request_review.dismissed", "pull_request_review.edited"], enqueueing((context) => pullRequestReviewJobs(context)));
-  probot.on(["check_run.rerequested", "check_suite.rerequested"], enqueueing((context) => rerequestedJobs(context)));
-  probot.on("merge_group.checks_requested", enqueueing((context) => mergeGroupJobs(context)));
-  probot.on("issue_comment.created", enqueueing((context) => issueCommentJobs(context)));
+  handlers.on(["pull_request_review.submitted", "pull_request_review.dismissed", "pull_request_review.edited"], enqueueing((context) => pullRequestReviewJobs(context)));
+  handlers.on(["check_run.rerequested", "check_suite.rerequested"], enqueueing((context) => rerequestedJobs(context)));
+  handlers.on("merge_group.checks_requested", enqueueing((context) => mergeGroupJobs(context)));
+  handlers.on("issue_comment.created", enqueueing((context) => issueCommentJobs(context)));
+
+  // Deliveries Probot receives (its own server, or tests driving it) reach the same handlers.
+  probot.onAny(async (context) => {
+    await handlers.receive({ id: context.id, name: context.name, payload: context.payload } as EmitterWebhookEvent);
+  });
 
   const takeOutcome = (id: string): DeliveryOutcome | undefined => {
     const outcome = outcomes.get(id);
@@ -121,7 +155,7 @@ export function startApp(probot: Probot, options: AppOptions = {}): StartedApp {
     clientFor: (installationId, client = {}) => installationClient({ probot, installationId, ...(options.shared ? { shared: options.shared } : {}), ...(client.mayWrite ? { mayWrite: client.mayWrite } : {}) }),
   };
   if (options.work !== false) queue.work(jobRunner(worker));
-  return { state, queue, takeOutcome, worker };
+  return { state, queue, receive: (event) => handlers.receive(event), takeOutcome, worker };
 }
 
 /** The budgets a command takes from: its pull request's, and its author's in the installation. */

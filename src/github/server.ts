@@ -9,7 +9,7 @@ import { webhookServer } from "./webhook-server.js";
 
 const meshgate = await startProcess({ role: "web" });
 const { config, probot, app } = meshgate;
-const server = webhookServer({ probot, webhookPath: config.webhookPath, healthy: () => app.queue.healthy(), outcomeOf: (id) => app.takeOutcome(id) });
+const server = webhookServer({ probot, receive: (event) => app.receive(event), webhookPath: config.webhookPath, healthy: () => app.queue.healthy(), outcomeOf: (id) => app.takeOutcome(id) });
 await new Promise<void>((resolve, reject) => {
   server.once("error", reject);
   server.listen(config.port, config.host, () => {

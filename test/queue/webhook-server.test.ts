@@ -22,7 +22,7 @@ async function serve(options: { healthy?: () => Promise<boolean> } = {}): Promis
   const probot = new Probot({ appId: 1, privateKey, secret: SECRET, logLevel: "fatal" });
   const queue = new EmbeddedQueue();
   const app = startApp(probot, { queue, work: false });
-  const server = webhookServer({ probot, webhookPath: "/api/github/webhooks", healthy: options.healthy ?? (() => queue.healthy()), outcomeOf: (id) => app.takeOutcome(id) });
+  const server = webhookServer({ probot, receive: (event) => app.receive(event), webhookPath: "/api/github/webhooks", healthy: options.healthy ?? (() => queue.healthy()), outcomeOf: (id) => app.takeOutcome(id) });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   closing.push(() => new Promise((resolve) => server.close(() => { resolve(); })));
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, queue };

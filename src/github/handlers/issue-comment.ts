@@ -1,9 +1,9 @@
-import type { Context } from "probot";
+import type { Delivery } from "../delivery.js";
 import { parseCommand } from "../commands.js";
 import type { Job } from "../jobs.js";
 
 /** A new comment: a command addressed to meshgate becomes a job of the command lane. */
-export function issueCommentJobs(context: Context<"issue_comment.created">): Job[] {
+export function issueCommentJobs(context: Delivery<"issue_comment.created">): Job[] {
   const { comment, issue, sender, installation } = context.payload;
   // Bots (meshgate's own replies among them) never command it; a plain issue has nothing to gate.
   if (sender.type === "Bot" || !issue.pull_request) return [];

@@ -1,10 +1,10 @@
-import type { Context } from "probot";
+import type { Delivery } from "../delivery.js";
 import type { Job } from "../jobs.js";
 
 export type PullRequestEvent = "pull_request.opened" | "pull_request.synchronize" | "pull_request.reopened" | "pull_request.ready_for_review" | "pull_request.edited";
 
 /** A new head, a new base, or a pull request back in play: the payload carries the whole pull request. */
-export function pullRequestJobs(context: Context<PullRequestEvent>): Job[] {
+export function pullRequestJobs(context: Delivery<PullRequestEvent>): Job[] {
   const { payload } = context;
   // A new title or body changes nothing meshgate reads; a new base branch changes everything.
   if (payload.action === "edited" && payload.changes.base === undefined) return [];
