@@ -14,6 +14,7 @@ export class FairLane {
   readonly #running = new Map<string, { controller: AbortController; control: JobControl; done: Promise<void> }>();
   #runner: JobRunner | undefined;
   #stopping = false;
+  #pumpScheduled = false;
   readonly #idle = new Set<() => void>();
 
   constructor(params: { concurrency: number }) {
@@ -31,7 +32,7 @@ export class FairLane {
     const keys = this.#turns.get(job.installationId) ?? [];
     keys.push(key);
     this.#turns.set(job.installationId, keys);
-    this.#pump();
+    this.#schedulePump();
     return "queued";
   }
 
@@ -45,7 +46,7 @@ export class FairLane {
 
   work(runner: JobRunner): void {
     this.#runner = runner;
-    this.#pump();
+    this.#schedulePump();
   }
 
   /** Resolves once nothing is queued or running (tests; the load script). */
@@ -69,6 +70,20 @@ export class FairLane {
       for (const { controller } of this.#running.values()) controller.abort();
       await running();
     }
+  }
+
+  /**
+   * Starts jobs once the I/O callbacks in hand are done (setImmediate): the delivery that queued
+   * a job, and the ones that arrived with it, are answered before the job's first synchronous
+   * work runs, and a burst of deliveries is queued (and coalesced) before any of it starts.
+   */
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    setImmediate(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
   }
 
   #pump(): void {

@@ -53,6 +53,9 @@ describe("FairLane", () => {
       running.delete(key);
     });
     expect(lane.enqueue(job(1, 1, "a"))).toBe("queued");
+    // Not started in the enqueuing turn: a second job of the key would join it.
+    expect(lane.size).toEqual({ queued: 1, running: 0 });
+    await new Promise((resolve) => setImmediate(resolve));
     // Running now; these queue behind it, and coalesce.
     expect(lane.enqueue(job(1, 1, "b"))).toBe("queued");
     expect(lane.enqueue(job(1, 1, "c"))).toBe("coalesced");
