@@ -14,7 +14,7 @@ const agent = new http.Agent({ keepAlive: true });
 async function post(delivery: SenderInput["sequences"][number][number]): Promise<SentDelivery> {
   const sentAt = performance.now();
   const answer = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const request = http.request(input.url, { method: "POST", headers: delivery.headers, agent, timeout: 30_000 }, (response) => {
+    const request = http.request(input.url, { method: "POST", headers: delivery.headers, agent, signal: AbortSignal.timeout(30_000) }, (response) => {
       const chunks: Buffer[] = [];
       response.on("data", (chunk: Buffer) => chunks.push(chunk));
       response.on("end", () => { resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString() }); });
