@@ -85,7 +85,8 @@ export function startApp(probot: Probot, options: AppOptions = {}): StartedApp {
       ...event,
       log: probot.log.child({ name: "event", id: event.id }),
       repo: () => repositoryOf(event),
-      appId: () => (appId ??= readAppId()),
+      // A failed read is not kept: the next request reads again.
+      appId: () => (appId ??= readAppId().catch((error: unknown) => { appId = undefined; throw error; })),
     }),
   });
 
